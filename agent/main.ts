@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { parseFlags } from '../common/cli/parse-flags.js';
+import { renderUsage } from '../common/cli/usage.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import { createLogger } from '../common/logger.js';
+import { VERSION } from '../common/version.js';
+import { buildAgentConfig } from './config/agent-config.js';
+import { AGENT_FLAGS } from './config/agent-flags.js';
+import { HostPaths } from './host/host-paths.js';
+import { runContinuous } from './modes/continuous.js';
+import { runOnce } from './modes/once.js';
+
+const PROGRAM = 'nodedoc-agent';
+const SYNOPSIS = [
+  '--once [--json] [flags]',
+  '[flags]            (continuous: sample every --interval, serve /metrics)',
+];
+
+async function main(argv: readonly string[]): Promise<number> {
+  let config: ReturnType<typeof buildAgentConfig>;
+  try {
+    const flags = parseFlags(AGENT_FLAGS, argv, process.env);
+    if (flags.boolean('help')) {
+      process.stdout.write(renderUsage(PROGRAM, SYNOPSIS, AGENT_FLAGS));
+      return EXIT_OK;
+    }
+    if (flags.boolean('version')) {
+      process.stdout.write(`${PROGRAM} ${VERSION}\n`);
+      return EXIT_OK;
+    }
+    config = buildAgentConfig(flags, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${PROGRAM}: ${error.message}\nTry '${PROGRAM} --help'.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  const paths = new HostPaths(config.hostRoot);
+  if (config.once) {
+    // stdout carries the result; logs go to stderr and only when something is wrong.
+    const logger = createLogger(PROGRAM, config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
+    await runOnce(config, paths, logger);
+    return EXIT_OK;
+  }
+  const logger = createLogger(PROGRAM, config.logLevel);
+  return runContinuous(config, paths, logger);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Last resort: one line, no stack trace for the user; the stack goes to the JSON log on stderr.
+    process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+    createLogger(PROGRAM, 'error', 2).error({ err: error }, 'fatal error');
+    process.exitCode = EXIT_FAILURE;
+  },
+);

@@ -1,0 +1,4 @@
+import type { MetricsContext } from './metrics-context.js';
+
+// PLACEHOLDER: replaced by the real metrics in this session.
+export function registerDnsMetrics(_context: MetricsContext): void {}

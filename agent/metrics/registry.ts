@@ -1,0 +1,36 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { AgentConfig } from '../config/agent-config.js';
+import type { CycleBoard } from '../cycle-board.js';
+import type { Inventory } from '../inventory.js';
+import { registerAgentInfo } from './agent-info.js';
+import { registerConntrackMetrics } from './conntrack.js';
+import { registerDnsMetrics } from './dns.js';
+import { registerEndpointGauges } from './endpoints.js';
+import { registerFindings } from './findings.js';
+import { registerHostGauges } from './host.js';
+import type { MetricsContext } from './metrics-context.js';
+import { registerSamplingMetrics, type SamplingMetrics } from './sampling.js';
+import { registerSignalState } from './signals.js';
+import { registerStorageGauges } from './storage.js';
+
+/** Composes every metrics module onto one registry (prom-client style: one file per family group). */
+export function createAgentMetrics(
+  board: CycleBoard,
+  config: AgentConfig,
+  inventory: Inventory,
+): { registry: Registry; sampling: SamplingMetrics } {
+  const registry = new Registry();
+  const context: MetricsContext = { registry, board, config, inventory };
+  // The agent's own process: CPU seconds, resident memory, event-loop lag, under nodedoc_agent_.
+  collectDefaultMetrics({ register: registry, prefix: 'nodedoc_agent_' });
+  registerAgentInfo(context);
+  const sampling = registerSamplingMetrics(context);
+  registerSignalState(context);
+  registerFindings(context);
+  registerHostGauges(context);
+  registerStorageGauges(context);
+  registerEndpointGauges(context);
+  registerConntrackMetrics(context);
+  registerDnsMetrics(context);
+  return { registry, sampling };
+}

@@ -1,0 +1,42 @@
+import { SignalError } from '../host/read-text.js';
+import type { Pressure, PressureLine } from '../sample-types.js';
+
+const LINE = /^(some|full) avg10=(\d+(?:\.\d+)?) avg60=(\d+(?:\.\d+)?) avg300=(\d+(?:\.\d+)?) total=(\d+)$/;
+const PERCENT = 100;
+const MICROSECONDS = 1e6;
+
+/**
+ * /proc/pressure/{cpu,memory,io}:
+ *   some avg10=1.23 avg60=0.50 avg300=0.10 total=123456
+ *   full avg10=0.00 avg60=0.00 avg300=0.00 total=0
+ * Averages are percentages; total is microseconds stalled since boot.
+ */
+export function parsePressure(source: string, text: string): Pressure {
+  const lines = new Map<string, PressureLine>();
+  for (const raw of text.split('\n')) {
+    const match = LINE.exec(raw.trim());
+    if (!match) continue;
+    const [, kind, avg10, avg60, avg300, total] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const line: PressureLine = {
+      avg10Ratio: Number(avg10) / PERCENT,
+      avg60Ratio: Number(avg60) / PERCENT,
+      avg300Ratio: Number(avg300) / PERCENT,
+      totalSeconds: Number(total) / MICROSECONDS,
+    };
+    if ([line.avg10Ratio, line.avg60Ratio, line.avg300Ratio].some((ratio) => ratio > 1)) {
+      throw new SignalError(`${source}: an average above 100%`);
+    }
+    lines.set(kind, line);
+  }
+  const some = lines.get('some');
+  if (!some) throw new SignalError(`${source}: no "some" line`);
+  const full = lines.get('full');
+  return full ? { some, full } : { some };
+}

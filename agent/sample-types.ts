@@ -1,0 +1,245 @@
+/**
+ * The shape of every signal's sample: the `samples` object of `nodedoc-agent --once --json` and of each
+ * report on the wire. Field names carry base units (`…Bytes`, `…Seconds`, `…Ratio` in 0–1).
+ */
+import type { ProbeReading, Reading } from './reading.js';
+
+/** One line of a /proc/pressure/* file: share of wall time stalled, averaged over 10 s, 60 s, 300 s. */
+export interface PressureLine {
+  readonly avg10Ratio: number;
+  readonly avg60Ratio: number;
+  readonly avg300Ratio: number;
+  /** Cumulative stall time since boot. */
+  readonly totalSeconds: number;
+}
+
+export interface Pressure {
+  readonly some: PressureLine;
+  /** Absent in /proc/pressure/cpu on kernels before 5.13. */
+  readonly full?: PressureLine;
+}
+
+export interface CpuSample {
+  readonly cores: number;
+  /** Shares of CPU time since the previous sample; null on the first sample (rates need two points). */
+  readonly busyRatio: number | null;
+  readonly iowaitRatio: number | null;
+  readonly stealRatio: number | null;
+  readonly load1: number;
+  readonly load5: number;
+  readonly load15: number;
+  /** /proc/pressure/cpu, or null when the kernel has no PSI (CONFIG_PSI=n or psi=0). */
+  readonly pressure: Pressure | null;
+}
+
+export interface MemorySample {
+  readonly totalBytes: number;
+  readonly availableBytes: number;
+  readonly availableRatio: number;
+  readonly swapTotalBytes: number;
+  readonly swapFreeBytes: number;
+  readonly pressure: Pressure | null;
+  /** /proc/vmstat oom_kill since boot; null on kernels before 4.13 that lack the counter. */
+  readonly oomKillsTotal: number | null;
+  /** New OOM kills since the previous sample (vmstat delta); null on the first sample. */
+  readonly oomKillsDelta: number | null;
+}
+
+export type FilesystemRole = 'nodefs' | 'imagefs' | 'rootfs';
+
+export type FilesystemSample = Reading<{
+  /** The path as configured (inside the host), e.g. /var/lib/kubelet. */
+  readonly path: string;
+  readonly role: FilesystemRole;
+  readonly sizeBytes: number;
+  /** Space available to unprivileged users (statfs f_bavail), what the kubelet's eviction uses. */
+  readonly availableBytes: number;
+  readonly availableRatio: number;
+  readonly usedRatio: number;
+  readonly inodes: number;
+  readonly inodesFree: number;
+  /** null on filesystems without a fixed inode table (btrfs reports 0 inodes). */
+  readonly inodesFreeRatio: number | null;
+  /** Mount point that holds the path and its read-only flag (from mountinfo), when known. */
+  readonly mountPoint: string | null;
+  readonly readOnly: boolean | null;
+}> & { readonly path: string; readonly role: FilesystemRole };
+
+export interface DiskSample {
+  readonly filesystems: readonly FilesystemSample[];
+}
+
+export interface BlockDeviceSample {
+  readonly device: string;
+  /** Mean time per completed request since the previous sample; null when no request completed. */
+  readonly awaitSeconds: number | null;
+  /** Share of wall time the device had requests in flight. */
+  readonly utilizationRatio: number;
+  readonly readsPerSecond: number;
+  readonly writesPerSecond: number;
+}
+
+export interface IoSample {
+  /** Whole disks only (no partitions, loop or ram devices); empty on the first sample. */
+  readonly devices: readonly BlockDeviceSample[];
+  readonly pressure: Pressure | null;
+}
+
+export interface ProcessesSample {
+  /** Scheduling entities (threads) alive, from /proc/loadavg. */
+  readonly threads: number;
+  readonly pidMax: number;
+  readonly threadsMax: number;
+  /** threads / min(pid_max, threads-max). */
+  readonly threadsRatio: number;
+  readonly fileHandlesAllocated: number;
+  readonly fileHandlesMax: number;
+  readonly fileHandlesRatio: number;
+}
+
+export interface ConntrackCounters {
+  readonly found: number;
+  readonly invalid: number;
+  readonly insert: number;
+  readonly insertFailed: number;
+  readonly drop: number;
+  readonly earlyDrop: number;
+  readonly searchRestart: number;
+}
+
+export interface ConntrackSample {
+  readonly entries: number;
+  readonly max: number;
+  readonly utilizationRatio: number;
+  /** Per-second rates since the previous sample, summed over CPUs; null on the first sample. */
+  readonly ratesPerSecond: ConntrackCounters | null;
+  /** Increases since the previous sample, wrap-safe; null on the first sample. */
+  readonly deltas: ConntrackCounters | null;
+}
+
+export type DnsOutcome = 'ok' | 'late' | 'timeout' | 'refused' | 'rcode' | 'error';
+
+export interface DnsProbeResult {
+  readonly name: string;
+  readonly type: string;
+  readonly protocol: 'udp' | 'tcp';
+  readonly outcome: DnsOutcome;
+  /** Round trip from send to a matching answer; null when none came. */
+  readonly latencySeconds: number | null;
+  /** DNS response code when an answer came (NOERROR, NXDOMAIN, SERVFAIL, …). */
+  readonly rcode: string | null;
+  readonly error?: string;
+}
+
+export interface DnsServerSample {
+  /** "IP:PORT". */
+  readonly server: string;
+  /** cluster: the cluster DNS (kubelet clusterDNS or --dns-server); upstream: the node's resolvers. */
+  readonly role: 'cluster' | 'upstream';
+  /** Probes of this cycle. */
+  readonly probes: readonly DnsProbeResult[];
+  /** Over the sliding window of recent probes (see --dns-window). */
+  readonly window: {
+    readonly probes: number;
+    readonly failures: number;
+    readonly failureRatio: number;
+    readonly timeouts: number;
+    readonly p50Seconds: number | null;
+    readonly p95Seconds: number | null;
+  };
+}
+
+export interface DnsSample {
+  readonly servers: readonly DnsServerSample[];
+}
+
+export interface KubeletSample {
+  readonly url: string;
+  readonly latencySeconds: number | null;
+  readonly consecutiveFailures: number;
+}
+
+export interface RuntimeCondition {
+  readonly type: string;
+  readonly status: boolean;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface RuntimeSample {
+  readonly socket: string;
+  /** CRI API version that answered (v1, or v1alpha2 on older runtimes). */
+  readonly apiVersion: string | null;
+  readonly conditions: readonly RuntimeCondition[];
+  readonly runtimeReady: boolean | null;
+  readonly networkReady: boolean | null;
+  readonly latencySeconds: number | null;
+  readonly consecutiveFailures: number;
+}
+
+export interface ApiServerSample {
+  readonly url: string;
+  /** HTTP status of GET /readyz; 401/403 still prove the server is reachable. */
+  readonly httpStatus: number | null;
+  readonly latencySeconds: number | null;
+  readonly consecutiveFailures: number;
+}
+
+export interface CertificateSample {
+  readonly path: string;
+  readonly subject: string;
+  readonly notAfter: string;
+  /** Negative once expired. */
+  readonly expiresInSeconds: number;
+}
+
+export type KernelEventKind =
+  | 'oom-kill'
+  | 'hung-task'
+  | 'soft-lockup'
+  | 'readonly-remount'
+  | 'conntrack-full';
+
+export interface KernelEvent {
+  readonly kind: KernelEventKind;
+  /** Wall-clock time of the record (boot time + the record's monotonic stamp), ISO 8601. */
+  readonly time: string;
+  /** The kernel-log line, trimmed to a sane length. */
+  readonly message: string;
+  /** Parsed fields: for oom-kill pid, process, cgroup, pod; for hung-task process and seconds; … */
+  readonly fields: Readonly<Record<string, string | number>>;
+}
+
+export interface KernelSample {
+  /** Events of the last --event-hold window (so a scrape every 30 s still sees a one-off kill). */
+  readonly events: readonly KernelEvent[];
+  /** Records read since the previous sample. */
+  readonly recordsRead: number;
+}
+
+export interface IdentitySample {
+  readonly bootId: string;
+  readonly uptimeSeconds: number;
+  /** Boot id recorded by the previous run (in --spool-dir); null when unknown. */
+  readonly previousBootId: string | null;
+  /** The boot id differs from the previous run's; stays true for --event-hold after it was noticed. */
+  readonly bootIdChanged: boolean;
+}
+
+export interface Samples {
+  readonly cpu: Reading<CpuSample>;
+  readonly memory: Reading<MemorySample>;
+  readonly disk: Reading<DiskSample>;
+  readonly io: Reading<IoSample>;
+  readonly processes: Reading<ProcessesSample>;
+  readonly conntrack: Reading<ConntrackSample>;
+  readonly dns: Reading<DnsSample>;
+  readonly kubelet: ProbeReading<KubeletSample>;
+  readonly runtime: ProbeReading<RuntimeSample>;
+  readonly apiserver: ProbeReading<ApiServerSample>;
+  readonly certificate: Reading<CertificateSample>;
+  readonly kernel: Reading<KernelSample>;
+  readonly identity: Reading<IdentitySample>;
+}
+
+export type SignalName = keyof Samples;

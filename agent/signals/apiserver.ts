@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { httpGet } from '../probes/http-get.js';
+import { ProbeTracker } from '../probes/probe-tracker.js';
+import { absent, ok } from '../reading.js';
+import type { Signal, SignalContext } from './signal.js';
+
+/** The service-account CA mounted into every pod (a path in the agent's container, not the host). */
+const IN_CLUSTER_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
+
+/** The in-cluster API server address from the environment the kubelet gives every pod. */
+export function inClusterApiserverUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+  if (!host) return undefined;
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * TLS connect and GET /readyz. Any HTTP answer proves reachability: 401/403 (anonymous auth off) count
+ * as reachable, since the question is whether this node can talk to its control plane at all.
+ */
+export function createApiserverSignal(
+  { config }: SignalContext,
+  env: NodeJS.ProcessEnv = process.env,
+): Signal<'apiserver'> {
+  const base = config.apiserverUrl ?? inClusterApiserverUrl(env);
+  // Named by flag or by the in-cluster environment: either way an API server is expected to answer.
+  const tracker = new ProbeTracker(base !== undefined);
+  let ca: Buffer | undefined | null = null;
+  return {
+    name: 'apiserver',
+    async sample() {
+      if (base === undefined)
+        return absent('not in a cluster (no KUBERNETES_SERVICE_HOST) and no --apiserver-url');
+      const url = new URL('/readyz', base).toString();
+      if (ca === null) ca = await readFile(IN_CLUSTER_CA).catch(() => undefined);
+      try {
+        const result = await httpGet(url, { timeoutMs: config.probeTimeoutMs, ...(ca ? { ca } : {}) });
+        return ok({
+          url,
+          httpStatus: result.status,
+          latencySeconds: result.latencySeconds,
+          consecutiveFailures: tracker.succeeded(),
+        });
+      } catch (error) {
+        const consecutiveFailures = tracker.failed();
+        const reason = error instanceof Error ? error.message : String(error);
+        return { status: 'down', reason, url, httpStatus: null, latencySeconds: null, consecutiveFailures };
+      }
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { access } from 'node:fs/promises';
+import { httpGet } from '../probes/http-get.js';
+import { ProbeTracker } from '../probes/probe-tracker.js';
+import { absent, ok } from '../reading.js';
+import type { Signal, SignalContext } from './signal.js';
+
+/** GET the kubelet's healthz; 200 is healthy, anything else (or no answer) is a failure. */
+export function createKubeletSignal({ config, paths }: SignalContext): Signal<'kubelet'> {
+  const url = config.kubeletHealthzUrl.value;
+  const tracker = new ProbeTracker(config.kubeletHealthzUrl.explicit);
+  return {
+    name: 'kubelet',
+    async sample() {
+      let reason: string;
+      let latencySeconds: number | null = null;
+      try {
+        const result = await httpGet(url, { timeoutMs: config.probeTimeoutMs });
+        latencySeconds = result.latencySeconds;
+        if (result.status === 200) {
+          return ok({ url, latencySeconds, consecutiveFailures: tracker.succeeded() });
+        }
+        reason = `HTTP ${result.status} from ${url}`;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      const consecutiveFailures = tracker.failed();
+      // A kubelet config on the host means a kubelet is supposed to run here, answering or not.
+      const installed = await access(paths.host(config.kubeletConfigPath)).then(
+        () => true,
+        () => false,
+      );
+      if (!tracker.expected(installed))
+        return absent(`no kubelet answers at ${url} and none is configured on this host`);
+      return { status: 'down', reason, url, latencySeconds, consecutiveFailures };
+    },
+  };
+}

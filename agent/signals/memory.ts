@@ -1,0 +1,44 @@
+import { readText, readTextIfExists } from '../host/read-text.js';
+import { parseKeyValueNumbers } from '../parsers/key-value.js';
+import { parseMeminfo } from '../parsers/meminfo.js';
+import { ok } from '../reading.js';
+import { readPressure } from './pressure.js';
+import type { Signal, SignalContext } from './signal.js';
+
+/** MemAvailable, swap, PSI memory and the vmstat oom_kill counter (kills are named by the kernel signal). */
+export function createMemorySignal({ paths }: SignalContext): Signal<'memory'> {
+  let previousKills: number | null | undefined;
+  return {
+    name: 'memory',
+    async sample() {
+      const meminfoPath = paths.proc('meminfo');
+      const vmstatPath = paths.proc('vmstat');
+      const [meminfoText, vmstatText, pressure] = await Promise.all([
+        readText(meminfoPath),
+        readTextIfExists(vmstatPath),
+        readPressure(paths, 'memory'),
+      ]);
+      const meminfo = parseMeminfo(meminfoPath, meminfoText);
+      // oom_kill exists since 4.13; without it the kernel log is the only source of kills.
+      const oomKillsTotal =
+        vmstatText === undefined
+          ? null
+          : (parseKeyValueNumbers(vmstatPath, vmstatText).get('oom_kill') ?? null);
+      const oomKillsDelta =
+        previousKills === undefined || previousKills === null || oomKillsTotal === null
+          ? null
+          : Math.max(oomKillsTotal - previousKills, 0);
+      previousKills = oomKillsTotal;
+      return ok({
+        totalBytes: meminfo.totalBytes,
+        availableBytes: meminfo.availableBytes,
+        availableRatio: meminfo.availableBytes / meminfo.totalBytes,
+        swapTotalBytes: meminfo.swapTotalBytes,
+        swapFreeBytes: meminfo.swapFreeBytes,
+        pressure,
+        oomKillsTotal,
+        oomKillsDelta,
+      });
+    },
+  };
+}
