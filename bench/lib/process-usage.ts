@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU time and memory of one process, read from procfs (no sampling tool in between to distort it). */
+export interface ProcessUsage {
+  /** utime + stime of the whole thread group, seconds. */
+  readonly cpuSeconds: number;
+  /** Peak resident set size (VmHWM), bytes. */
+  readonly peakRssBytes: number;
+  /** Current resident set size (VmRSS), bytes. */
+  readonly rssBytes: number;
+}
+
+/** USER_HZ is 100 on every Linux architecture the agent targets (it is fixed in the kernel ABI). */
+const USER_HZ = 100;
+const KIB = 1024;
+
+export function readProcessUsage(pid: number): ProcessUsage {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return {
+    cpuSeconds: (utime + stime) / USER_HZ,
+    peakRssBytes: kib('VmHWM') * KIB,
+    rssBytes: kib('VmRSS') * KIB,
+  };
+}
