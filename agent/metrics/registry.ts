@@ -9,6 +9,7 @@ import { registerEndpointGauges } from './endpoints.js';
 import { registerFindings } from './findings.js';
 import { registerHostGauges } from './host.js';
 import type { MetricsContext } from './metrics-context.js';
+import { registerRuntimeMetrics } from './runtime.js';
 import { registerSamplingMetrics, type SamplingMetrics } from './sampling.js';
 import { registerSignalState } from './signals.js';
 import { registerStorageGauges } from './storage.js';
@@ -30,6 +31,7 @@ export function createAgentMetrics(
   registerHostGauges(context);
   registerStorageGauges(context);
   registerEndpointGauges(context);
+  registerRuntimeMetrics(context);
   registerConntrackMetrics(context);
   registerDnsMetrics(context);
   return { registry, sampling };
