@@ -12,6 +12,8 @@ export function parseFileNr(source: string, text: string): FileHandles {
   if (!match) throw new SignalError(`${source}: expected "ALLOCATED UNUSED MAX"`);
   const allocated = Number(match[1]);
   const max = Number(match[3]);
+  if (!Number.isFinite(allocated) || !Number.isFinite(max))
+    throw new SignalError(`${source}: a value out of range`);
   if (max === 0) throw new SignalError(`${source}: file-max is 0`);
   return { allocated, max };
 }

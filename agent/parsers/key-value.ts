@@ -16,7 +16,10 @@ export function parseKeyValueNumbers(
     const [, key, amount, unit] = match as unknown as [string, string, string, string | undefined];
     const factor = unit === undefined ? 1 : unitFactor[unit];
     if (factor === undefined) continue;
-    values.set(key, Number(amount) * factor);
+    // A number too long for a double (Infinity) is as malformed as a line that does not match.
+    const value = Number(amount) * factor;
+    if (!Number.isFinite(value)) continue;
+    values.set(key, value);
   }
   if (values.size === 0) throw new SignalError(`${source}: no "key value" lines`);
   return values;

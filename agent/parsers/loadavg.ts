@@ -14,6 +14,9 @@ export function parseLoadAvg(source: string, text: string): LoadAvg {
   const match = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\/(\d+) \d+\s*$/.exec(text);
   if (!match) throw new SignalError(`${source}: expected "L1 L5 L15 R/T LASTPID"`);
   const [, load1, load5, load15, running, threads] = match.map(Number) as unknown as number[];
+  // Digits beyond a double's range parse to Infinity: out of range, not a load.
+  if (![load1, load5, load15, running, threads].every(Number.isFinite))
+    throw new SignalError(`${source}: a value out of range`);
   return {
     load1: load1 as number,
     load5: load5 as number,

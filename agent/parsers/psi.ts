@@ -33,6 +33,7 @@ export function parsePressure(source: string, text: string): Pressure {
     if ([line.avg10Ratio, line.avg60Ratio, line.avg300Ratio].some((ratio) => ratio > 1)) {
       throw new SignalError(`${source}: an average above 100%`);
     }
+    if (!Number.isFinite(line.totalSeconds)) throw new SignalError(`${source}: total out of range`);
     lines.set(kind, line);
   }
   const some = lines.get('some');

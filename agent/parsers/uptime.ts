@@ -4,5 +4,7 @@ import { SignalError } from '../host/read-text.js';
 export function parseUptime(source: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?\s*$/.exec(text);
   if (!match) throw new SignalError(`${source}: expected "UPTIME IDLE"`);
-  return Number(match[1]);
+  const uptime = Number(match[1]);
+  if (!Number.isFinite(uptime)) throw new SignalError(`${source}: uptime out of range`);
+  return uptime;
 }
