@@ -20,8 +20,10 @@ export function parseDuration(text: string): number | undefined {
   let total = 0;
   let consumed = 0;
   for (let match = DURATION_PART.exec(trimmed); match; match = DURATION_PART.exec(trimmed)) {
-    const [whole, amount, unit] = match;
-    total += Number(amount) * (UNIT_MS[unit as string] ?? Number.NaN);
+    const [whole, amount, unit] = match as unknown as [string, string, string];
+    // Scale by the decimals after multiplying, so "32.004s" is exactly 32004 and not 32003.999999999996.
+    const [integer, fraction = ''] = amount.split('.');
+    total += (Number(`${integer}${fraction}`) * (UNIT_MS[unit] ?? Number.NaN)) / 10 ** fraction.length;
     consumed += whole.length;
   }
   if (consumed !== trimmed.length || !Number.isFinite(total)) return undefined;
@@ -31,10 +33,13 @@ export function parseDuration(text: string): number | undefined {
 /** 90000 -> "1m30s", 1500 -> "1.5s", 250 -> "250ms": the shortest readable form. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 1_000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(3))}s`;
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1_000);
+  // Branch on the rounded value, so 59999.7 prints as "1m" rather than "60s".
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)}ms`;
+  if (Math.round(ms) < 60_000) return `${Number((ms / 1_000).toFixed(3))}s`;
+  // Round once, to whole seconds, before splitting: rounding the parts would print 119.6 s as "1m60s".
+  const totalSeconds = Math.round(ms / 1_000);
+  const hours = Math.floor(totalSeconds / 3_600);
+  const minutes = Math.floor((totalSeconds % 3_600) / 60);
+  const seconds = totalSeconds % 60;
   return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds ? `${seconds}s` : ''}` || '0s';
 }
