@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
@@ -102,7 +103,8 @@ export function parseDnsServer(text: string): DnsServerAddress {
   const bareV6 = /^[0-9a-fA-F:]+$/.test(text) && text.includes(':') ? [text, text, undefined] : null;
   const match = bracketed ?? v4 ?? bareV6;
   const port = match?.[2] === undefined ? DNS_PORT : Number(match[2]);
-  if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65_535) {
+  // The patterns only pick the shape apart; isIP rejects 999.1.1.1, ":53" and other non-addresses.
+  if (!match?.[1] || isIP(match[1]) === 0 || !Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new UsageError(`--dns-server ${text}: expected IP[:PORT], e.g. 10.96.0.10 or 127.0.0.1:5353`);
   }
   return { host: match[1], port };

@@ -153,9 +153,11 @@ function parseValue(kind: Kind, text: string): number | undefined {
   switch (kind) {
     case 'ratio': {
       const percent = text.endsWith('%');
-      const value = Number(percent ? text.slice(0, -1) : text);
+      const digits = percent ? text.slice(0, -1) : text;
+      // Number('') is 0: an empty value (or a lone "%") must not silently become a zero threshold.
+      const value = Number(digits);
       const ratio = percent ? value / 100 : value;
-      return text !== '' && Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : undefined;
+      return digits !== '' && Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : undefined;
     }
     case 'bytes':
       return parseBytes(text);

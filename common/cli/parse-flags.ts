@@ -108,6 +108,10 @@ function describeParseError(error: unknown): string {
   if (missing) return `flag ${missing[1]} needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) return `unexpected argument '${positional[1]}'`;
+  // "--dns-timeout -1s": parseArgs will not take a value that starts with a dash unless written with "=".
+  const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous)
+    return `flag ${ambiguous[1]} needs a value (write ${ambiguous[1]}=-VALUE for one starting with "-")`;
   const booleanValue = /Option '([^']+)' does not take an argument/.exec(message);
   if (booleanValue) return `flag ${booleanValue[1]} takes no value`;
   return message.split('\n')[0] ?? message;

@@ -103,6 +103,14 @@ describe('parseFlags', () => {
     [['--interval'], 'flag --interval needs a value'],
     [['stray'], "unexpected argument 'stray'"],
     [['--once=yes'], 'flag --once takes no value'],
+    [
+      ['--interval', '-1s'],
+      'flag --interval needs a value (write --interval=-VALUE for one starting with "-")',
+    ],
+    [
+      ['--interval', '--once'],
+      'flag --interval needs a value (write --interval=-VALUE for one starting with "-")',
+    ],
   ])('turns %j into a one-line UsageError: %s', (argv, message) => {
     const error = usageError(argv);
     expect(error.message).toBe(message);
