@@ -117,9 +117,16 @@ export interface ConntrackSample {
   readonly deltas: ConntrackCounters | null;
 }
 
+/**
+ * What became of one DNS probe: ok (answered as expected), late (answered, but slower than the
+ * dns-latency-seconds threshold), timeout (no matching answer within --dns-timeout), refused (ICMP port
+ * unreachable / TCP reset, or rcode REFUSED), rcode (SERVFAIL and other bad codes, or NXDOMAIN for a name
+ * that must exist), error (any other socket or wire failure).
+ */
 export type DnsOutcome = 'ok' | 'late' | 'timeout' | 'refused' | 'rcode' | 'error';
 
 export interface DnsProbeResult {
+  /** Fully qualified, with the trailing dot ("kubernetes.default.svc.cluster.local."). */
   readonly name: string;
   readonly type: string;
   readonly protocol: 'udp' | 'tcp';
@@ -128,28 +135,46 @@ export interface DnsProbeResult {
   readonly latencySeconds: number | null;
   /** DNS response code when an answer came (NOERROR, NXDOMAIN, SERVFAIL, …). */
   readonly rcode: string | null;
+  /** Why the probe failed, for timeout/refused/error (e.g. "ECONNREFUSED", "no answer within 2s"). */
   readonly error?: string;
 }
 
+/** Probes per outcome. */
+export type DnsOutcomeCounts = Readonly<Record<DnsOutcome, number>>;
+
 export interface DnsServerSample {
-  /** "IP:PORT". */
+  /** "IP:PORT" ("[IPv6]:PORT" for IPv6). */
   readonly server: string;
   /** cluster: the cluster DNS (kubelet clusterDNS or --dns-server); upstream: the node's resolvers. */
   readonly role: 'cluster' | 'upstream';
   /** Probes of this cycle. */
   readonly probes: readonly DnsProbeResult[];
-  /** Over the sliding window of recent probes (see --dns-window). */
+  /** Over the sliding window of recent probes (see --dns-window), this cycle's included. */
   readonly window: {
     readonly probes: number;
+    /** Probes that got no usable answer: timeout, refused, rcode and error (late answers are not failures). */
     readonly failures: number;
+    /** failures / probes; 0 when the window is empty. */
     readonly failureRatio: number;
     readonly timeouts: number;
+    readonly outcomes: DnsOutcomeCounts;
+    /** Probes that got a matching answer, whatever its rcode: the percentiles are over these. */
+    readonly answered: number;
+    /** Percentiles (nearest rank) of the round trips of the answered probes; null without one. */
     readonly p50Seconds: number | null;
     readonly p95Seconds: number | null;
   };
 }
 
 export interface DnsSample {
+  /** Where the cluster servers came from: --dns-server, or clusterDNS of the kubelet config. */
+  readonly source: 'flag' | 'kubelet-config';
+  /** The domain of the kubernetes.default.svc probe (--cluster-domain, kubelet clusterDomain, cluster.local). */
+  readonly clusterDomain: string;
+  /** --dns-timeout: a timed-out probe stalled its client at least this long. */
+  readonly timeoutSeconds: number;
+  /** --dns-window: how far back the window statistics reach. */
+  readonly windowSeconds: number;
   readonly servers: readonly DnsServerSample[];
 }
 
