@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Histogram, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { buildAgentConfig } from '../../../agent/config/agent-config.js';
+import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
+import { CycleBoard } from '../../../agent/cycle-board.js';
+import { ProbeWindow } from '../../../agent/dns/probe-window.js';
+import { DNS_LATENCY_BUCKETS, registerDnsMetrics } from '../../../agent/metrics/dns.js';
+import { absent, ok, type Reading } from '../../../agent/reading.js';
+import { buildReport } from '../../../agent/report.js';
+import type { DnsProbeResult, DnsSample, Samples } from '../../../agent/sample-types.js';
+import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { requires } from '../../harness/system-requirements.js';
+
+const ELSEWHERE = absent('not part of this test');
+const INVENTORY = { os: null, kernel: null, arch: null, cpuModel: null, cpuCores: null, memoryBytes: null };
+
+function samplesWith(dns: Reading<DnsSample>): Samples {
+  return {
+    cpu: ELSEWHERE,
+    memory: ELSEWHERE,
+    disk: ELSEWHERE,
+    io: ELSEWHERE,
+    processes: ELSEWHERE,
+    conntrack: ELSEWHERE,
+    dns,
+    kubelet: ELSEWHERE,
+    runtime: ELSEWHERE,
+    apiserver: ELSEWHERE,
+    certificate: ELSEWHERE,
+    kernel: ELSEWHERE,
+    identity: ELSEWHERE,
+  };
+}
+
+const udp = (outcome: DnsProbeResult['outcome'], latencySeconds: number | null): DnsProbeResult => ({
+  name: 'kubernetes.default.svc.cluster.local.',
+  type: 'A',
+  protocol: 'udp',
+  outcome,
+  latencySeconds,
+  rcode: latencySeconds === null ? null : 'NOERROR',
+});
+const tcp = (latencySeconds: number): DnsProbeResult => ({ ...udp('ok', latencySeconds), protocol: 'tcp' });
+
+/** A cycle whose DNS sample holds these probes for one server, with the window the real code computes. */
+function dnsReading(window: ProbeWindow, probes: readonly DnsProbeResult[]): Reading<DnsSample> {
+  window.add(probes);
+  return ok({
+    source: 'flag' as const,
+    clusterDomain: 'cluster.local',
+    timeoutSeconds: 2,
+    windowSeconds: 60,
+    servers: [{ server: '10.96.0.10:53', role: 'cluster' as const, probes, window: window.stats() }],
+  });
+}
+
+function setup() {
+  const registry = new Registry();
+  const board = new CycleBoard();
+  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, [], {}), {});
+  registerDnsMetrics({ registry, board, config, inventory: INVENTORY });
+  const publish = (dns: Reading<DnsSample>) =>
+    board.publish(
+      buildReport(
+        'node-a',
+        INVENTORY,
+        { samples: samplesWith(dns), startedAt: new Date(), durationSeconds: 0.01 },
+        [],
+      ),
+    );
+  return { registry, publish };
+}
+
+/** Histogram series carry their sample name (_bucket, _sum, _count); the generic JSON type hides it. */
+async function histogramValues(registry: Registry) {
+  const metric = registry.getSingleMetric('nodedoc_dns_probe_duration_seconds');
+  if (!(metric instanceof Histogram))
+    throw new Error('nodedoc_dns_probe_duration_seconds is not a histogram');
+  return (await metric.get()).values;
+}
+
+async function values(registry: Registry, name: string) {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return metric?.values ?? [];
+}
+
+describe('DNS metrics', () => {
+  it('observes every answered probe once per cycle and counts every probe by outcome', async () => {
+    const { registry, publish } = setup();
+    const window = new ProbeWindow(60_000, () => 0);
+    publish(dnsReading(window, [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]));
+    publish(dnsReading(window, [udp('late', 0.3), udp('refused', null), tcp(0.003)]));
+
+    const histogram = await histogramValues(registry);
+    const count = (protocol: string) =>
+      histogram.find(
+        (v) => v.metricName === 'nodedoc_dns_probe_duration_seconds_count' && v.labels.protocol === protocol,
+      )?.value;
+    const sum = (protocol: string) =>
+      histogram.find(
+        (v) => v.metricName === 'nodedoc_dns_probe_duration_seconds_sum' && v.labels.protocol === protocol,
+      )?.value;
+    expect(count('udp')).toBe(2);
+    expect(sum('udp')).toBeCloseTo(0.302, 9);
+    expect(count('tcp')).toBe(2);
+    const bucket = (le: number) =>
+      histogram.find(
+        (v) =>
+          v.metricName === 'nodedoc_dns_probe_duration_seconds_bucket' &&
+          v.labels.protocol === 'udp' &&
+          v.labels.le === le,
+      )?.value;
+    expect(bucket(0.0025)).toBe(1);
+    expect(bucket(0.25)).toBe(1);
+    expect(bucket(0.5)).toBe(2);
+
+    const totals = await values(registry, 'nodedoc_dns_probes_total');
+    const total = (protocol: string, outcome: string) =>
+      totals.find((v) => v.labels.protocol === protocol && v.labels.outcome === outcome)?.value;
+    expect([
+      total('udp', 'ok'),
+      total('udp', 'late'),
+      total('udp', 'timeout'),
+      total('udp', 'refused'),
+    ]).toEqual([1, 1, 1, 1]);
+    expect(total('tcp', 'ok')).toBe(2);
+    expect(totals.every((v) => v.labels.server === '10.96.0.10:53')).toBe(true);
+
+    // The window holds both cycles: 2 failures (timeout, refused) of 6.
+    expect(await values(registry, 'nodedoc_dns_failure_ratio')).toEqual([
+      expect.objectContaining({ labels: { server: '10.96.0.10:53' }, value: 2 / 6 }),
+    ]);
+  });
+
+  it('drops the failure-ratio series when DNS is not probed, without touching the counters', async () => {
+    const { registry, publish } = setup();
+    publish(dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.001)]));
+    publish(absent('no DNS server to probe'));
+    expect(await values(registry, 'nodedoc_dns_failure_ratio')).toEqual([]);
+    expect((await values(registry, 'nodedoc_dns_probes_total')).map((v) => v.value)).toEqual([1]);
+  });
+
+  it('uses buckets from 1 ms to 5 s', () => {
+    expect(DNS_LATENCY_BUCKETS[0]).toBe(0.001);
+    expect(DNS_LATENCY_BUCKETS.at(-1)).toBe(5);
+    expect([...DNS_LATENCY_BUCKETS].sort((a, b) => a - b)).toEqual(DNS_LATENCY_BUCKETS);
+  });
+
+  describe.skipIf(requires({ commands: ['promtool'] }))('exposition', () => {
+    it('passes promtool check metrics', async () => {
+      const { registry, publish } = setup();
+      publish(
+        dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]),
+      );
+      const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stdin.end(await registry.metrics());
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect({ code, output: output.trim() }).toEqual({ code: 0, output: '' });
+    });
+  });
+});
