@@ -97,24 +97,63 @@ export interface ProcessesSample {
   readonly fileHandlesRatio: number;
 }
 
+/**
+ * Counters of /proc/net/stat/nf_conntrack (meanings as in conntrack(8) -S), summed over CPUs. Columns a
+ * kernel does not print are null.
+ */
 export interface ConntrackCounters {
+  /** Lookups that found an existing entry. */
   readonly found: number;
+  /** Packets conntrack could not track (malformed, out of window, no protocol tracker). */
   readonly invalid: number;
+  /** Entries inserted (confirmed) into the table. */
   readonly insert: number;
+  /**
+   * Entries that could not be inserted, their packet dropped: another CPU inserted the same tuple first
+   * (the insertion race of parallel UDP packets through NAT) or, since 5.15, the hash chain was too long.
+   */
   readonly insertFailed: number;
+  /** Packets dropped because no entry could be created: the table was full (or memory ran out). */
   readonly drop: number;
+  /** Unassured entries evicted to make room in a full table. */
   readonly earlyDrop: number;
-  readonly searchRestart: number;
+  /** Packets that could not be tracked because of an error (a subset of invalid). */
+  readonly icmpError: number;
+  /** Lookups restarted because the table changed under them; null on kernels before 2.6.35. */
+  readonly searchRestart: number | null;
+  /** Insertion clashes resolved without a drop ("clashres"); null before 5.10. */
+  readonly clashResolve: number | null;
+  /** Inserts refused for an over-long hash chain ("chainlength", also in insertFailed); null before 5.15. */
+  readonly chainTooLong: number | null;
 }
 
+/**
+ * The conntrack table of the network namespace the agent reads (the host's, with hostNetwork). The limit
+ * is global, the count per namespace.
+ */
 export interface ConntrackSample {
+  /** nf_conntrack_count: entries in the table now. */
   readonly entries: number;
+  /** nf_conntrack_max: entries the table may hold; 0 means no limit. */
   readonly max: number;
-  readonly utilizationRatio: number;
-  /** Per-second rates since the previous sample, summed over CPUs; null on the first sample. */
+  /** entries / max; null when max is 0 (no limit). */
+  readonly utilizationRatio: number | null;
+  /**
+   * CPU rows of /proc/net/stat/nf_conntrack (one per possible CPU); null when the kernel has no such file
+   * (built without CONFIG_NF_CONNTRACK_PROCFS), and then deltas and rates stay null.
+   */
+  readonly cpus: number | null;
+  /** Seconds between the two reads of the stat file that deltas and rates span; null without deltas. */
+  readonly intervalSeconds: number | null;
+  /** Per-second rates since the previous sample (deltas / intervalSeconds); null on the first sample. */
   readonly ratesPerSecond: ConntrackCounters | null;
-  /** Increases since the previous sample, wrap-safe; null on the first sample. */
+  /** Increases since the previous sample, wrap-safe per CPU, summed; null on the first sample. */
   readonly deltas: ConntrackCounters | null;
+  /**
+   * Inode of the network namespace the table belongs to (/proc/self/ns/net), to tell this table's
+   * "table full in netns N" kernel-log lines from other namespaces'; null when unreadable.
+   */
+  readonly netnsInode: number | null;
 }
 
 /**
