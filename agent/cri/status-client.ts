@@ -68,7 +68,9 @@ export class CriStatusClient {
 
   /**
    * grpc-js and proto-loader are imported here, not at the top of the module: together they cost about
-   * 17 MiB of RSS, which a host with no container runtime (a laptop, CI) should not pay.
+   * 17 MiB of RSS in a bare Node 20 process and about 10 MiB on top of the agent's own modules (which
+   * already load tls and http), a share of the 64 MiB budget a host with no container runtime (a
+   * laptop, CI) should not pay.
    */
   static async connect(socketPath: string, deadlineMs: number): Promise<CriStatusClient> {
     const [grpc, methods] = await Promise.all([import('@grpc/grpc-js'), loadStatusMethods()]);
