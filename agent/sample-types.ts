@@ -266,19 +266,38 @@ export type KernelEventKind =
 
 export interface KernelEvent {
   readonly kind: KernelEventKind;
-  /** Wall-clock time of the record (boot time + the record's monotonic stamp), ISO 8601. */
+  /** Wall-clock time of the event's first record (boot time + the record's monotonic stamp), ISO 8601. */
   readonly time: string;
+  /** Time of the latest record folded into the event; it is held for --event-hold after this. */
+  readonly lastTime: string;
+  /** Kernel sequence number of the first record (unique per boot); null for kills known only from vmstat. */
+  readonly seq: number | null;
+  /** Records folded into this event: both lines of one OOM kill, repeated reports of one hung task. */
+  readonly records: number;
+  /** A record of this event was read in this cycle (false while it is only held from earlier cycles). */
+  readonly fresh: boolean;
   /** The kernel-log line, trimmed to a sane length. */
   readonly message: string;
-  /** Parsed fields: for oom-kill pid, process, cgroup, pod; for hung-task process and seconds; … */
+  /**
+   * Parsed fields: for oom-kill pid, process, cgroup, podUid, containerId, constraint; for hung-task
+   * process, pid and blockedSeconds; for readonly-remount device, filesystem and action; …
+   */
   readonly fields: Readonly<Record<string, string | number>>;
 }
 
 export interface KernelSample {
+  /** 'device' when reading the real /dev/kmsg, 'file' for a regular file (fixture trees). */
+  readonly source: 'device' | 'file';
   /** Events of the last --event-hold window (so a scrape every 30 s still sees a one-off kill). */
   readonly events: readonly KernelEvent[];
   /** Records read since the previous sample. */
   readonly recordsRead: number;
+  /** Records the kernel overwrote before the agent read them (sequence gaps), since the agent started. */
+  readonly recordsMissed: number;
+  /** Events matched since the agent started, by kind; a kill's two lines count once. Feeds a counter. */
+  readonly matchedTotal: Readonly<Record<KernelEventKind, number>>;
+  /** Held events discarded because more arrived within --event-hold than the agent keeps. */
+  readonly eventsDropped: number;
 }
 
 export interface IdentitySample {
