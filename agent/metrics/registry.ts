@@ -8,6 +8,7 @@ import { registerDnsMetrics } from './dns.js';
 import { registerEndpointGauges } from './endpoints.js';
 import { registerFindings } from './findings.js';
 import { registerHostGauges } from './host.js';
+import { registerKernelMetrics } from './kernel.js';
 import type { MetricsContext } from './metrics-context.js';
 import { registerRuntimeMetrics } from './runtime.js';
 import { registerSamplingMetrics, type SamplingMetrics } from './sampling.js';
@@ -34,5 +35,6 @@ export function createAgentMetrics(
   registerRuntimeMetrics(context);
   registerConntrackMetrics(context);
   registerDnsMetrics(context);
+  registerKernelMetrics(context);
   return { registry, sampling };
 }
