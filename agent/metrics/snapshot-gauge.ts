@@ -24,10 +24,15 @@ export function snapshotGauge(
     collect() {
       this.reset();
       const report = board.latest;
-      if (!report) return;
-      for (const [labels, value] of series(report)) {
-        if (Number.isFinite(value)) this.set(labels, value);
+      let written = 0;
+      for (const [labels, value] of report ? series(report) : []) {
+        if (!Number.isFinite(value)) continue;
+        this.set(labels, value);
+        written += 1;
       }
+      // prom-client's reset() re-creates an unlabelled gauge's series as 0; a signal we could not read
+      // must have no series at all (0 would claim "no memory available", "runtime down").
+      if (written === 0 && (spec.labelNames ?? []).length === 0) this.remove();
     },
   });
 }
