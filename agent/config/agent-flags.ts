@@ -119,7 +119,7 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     name: 'cri-socket',
     type: 'string',
     placeholder: 'PATH',
-    defaultText: 'the first of containerd and CRI-O sockets that exists',
+    defaultText: 'the first of the containerd, CRI-O and cri-dockerd sockets that exists',
     description: 'Container runtime CRI socket (under --host-root), probed with RuntimeService/Status.',
   },
   {

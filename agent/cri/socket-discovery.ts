@@ -11,6 +11,9 @@ export const WELL_KNOWN_CRI_SOCKETS = [
   '/var/run/crio/crio.sock',
   '/run/crio/crio.sock',
   '/var/run/cri-dockerd.sock',
+  // Under a mounted host root, /host/var/run is usually an absolute link to /run and resolves to the
+  // container's own /run, so the /run spelling must be listed too.
+  '/run/cri-dockerd.sock',
 ] as const;
 
 const UNIX_SCHEME = 'unix://';
