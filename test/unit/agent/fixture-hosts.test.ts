@@ -1,4 +1,14 @@
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -368,5 +378,32 @@ describe('each damaged file alone, in an otherwise healthy tree', () => {
     if (disk.status !== 'ok') return;
     expect(disk.filesystems[0]).toMatchObject({ status: 'ok', mountPoint: null, readOnly: null });
     for (const signal of FILE_SIGNALS) expect(report.samples[signal].status, signal).toBe('ok');
+  });
+});
+
+describe('scripts/capture-host.sh on this machine', () => {
+  const SCRIPT = fileURLToPath(new URL('../../../scripts/capture-host.sh', import.meta.url));
+  const scratch = mkdtempSync(join(tmpdir(), 'nodedoc-capture-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('captures a tree the agent samples like the host: every file signal ok, the host boot id', async () => {
+    const root = join(scratch, 'host');
+    execFileSync('bash', [SCRIPT, root], { stdio: 'ignore' });
+    expect(readFileSync(join(root, 'CAPTURED.md'), 'utf8')).toMatch(/- kernel: Linux .*\n- date: \d{4}-/);
+    const report = await runTree(root);
+    for (const signal of FILE_SIGNALS) expect(report.samples[signal].status, signal).toBe('ok');
+    expect(report.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    // /sys/block entries are empty directories (plus .gitkeep), named like the host's.
+    expect(readdirSync(join(root, 'sys/block')).sort()).toEqual(readdirSync('/sys/block').sort());
+  });
+
+  it('refuses to write into a directory that is not empty', () => {
+    const occupied = join(scratch, 'occupied');
+    mkdirSync(occupied);
+    writeFileSync(join(occupied, 'keep-me'), 'earlier capture\n');
+    const result = spawnSync('bash', [SCRIPT, occupied], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('exists and is not empty; refusing to mix captures');
+    expect(readdirSync(occupied)).toEqual(['keep-me']);
   });
 });
