@@ -5,20 +5,28 @@ import type { Check } from './check.js';
 import { finding } from './check.js';
 
 /**
- * Kernels since 6.17 name the namespace when it is not the initial one ("nf_conntrack: table full in
- * netns 4026532345, dropping packet"); the kernel log is shared by all namespaces, so such a line is about
- * this table only when the number is ours.
+ * Recent kernels name the namespace when it is not the initial one ("nf_conntrack: table full in netns
+ * 4026532177, dropping packet"; 6.18 on the CI machine does). The kernel log is shared by all
+ * namespaces, so such a line is about this table only when the number is ours. The kernel-log reader
+ * parses the number into fields.netns; the message is the fallback.
  */
 const NETNS_IN_MESSAGE = /table full in netns (\d+)/;
+
+function namedNetns(event: KernelEvent): number | undefined {
+  const field = event.fields.netns;
+  if (typeof field === 'number') return field;
+  const match = NETNS_IN_MESSAGE.exec(event.message);
+  return match ? Number(match[1]) : undefined;
+}
 
 /** "table full" kernel-log events that can be about the table the conntrack sample describes. */
 function tableFullEvents(kernel: Samples['kernel'], netnsInode: number | null): KernelEvent[] {
   if (kernel.status !== 'ok') return [];
   return kernel.events.filter((event) => {
     if (event.kind !== 'conntrack-full') return false;
-    const named = NETNS_IN_MESSAGE.exec(event.message);
+    const netns = namedNetns(event);
     // An unnamed line is the initial namespace on new kernels and any namespace on old ones: keep it.
-    return !named || netnsInode === null || Number(named[1]) === netnsInode;
+    return netns === undefined || netnsInode === null || netns === netnsInode;
   });
 }
 

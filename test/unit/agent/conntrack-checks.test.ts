@@ -44,7 +44,11 @@ function table(entries: number, max: number, moved?: Partial<ConntrackCounters>)
   });
 }
 
-function tableFull(message: string, records = 1): KernelEvent {
+function tableFull(
+  message: string,
+  records = 1,
+  fields: Readonly<Record<string, string | number>> = {},
+): KernelEvent {
   return {
     kind: 'conntrack-full',
     time: '2026-11-23T13:00:00.000Z',
@@ -53,7 +57,7 @@ function tableFull(message: string, records = 1): KernelEvent {
     records,
     fresh: true,
     message,
-    fields: {},
+    fields,
   };
 }
 
@@ -183,6 +187,14 @@ describe('conntrack-drops (conntrack-exhaustion)', () => {
     expect(byCheck(run(table(1000, 1000), [tableFull(theirs)]), 'conntrack-drops')).toEqual([]);
     const [drops] = byCheck(run(table(1000, 1000), [tableFull(theirs), tableFull(ours)]), 'conntrack-drops');
     expect(drops?.details).toMatchObject({ kernelLogLines: [ours] });
+  });
+
+  it("goes by the kernel-log reader's parsed netns field when there is one", () => {
+    const line = 'nf_conntrack: nf_conntrack: table full in netns 4026532999, dropping packet';
+    const parsedOurs = tableFull(line, 2, { netns: OUR_NETNS });
+    const parsedTheirs = tableFull(line, 2, { netns: 4026532999 });
+    expect(byCheck(run(table(1000, 1000), [parsedTheirs]), 'conntrack-drops')).toEqual([]);
+    expect(byCheck(run(table(1000, 1000), [parsedOurs]), 'conntrack-drops')).toHaveLength(1);
   });
 
   it('ignores kernel events of other kinds', () => {
