@@ -187,6 +187,12 @@ describe.skipIf(requires({ root: true, commands: ['ip', 'nft'] }))(
         const drops = exhaustion.find((finding) => finding.check === 'conntrack-drops');
         expect(drops).toMatchObject({ severity: 'critical', value: 1, threshold: 0.98 });
         expect(drops?.summary).toContain(`${conntrack.deltas?.drop} packets dropped`);
+        // The table is this namespace's: the sample names it, and any "table full" kernel-log line
+        // taken as evidence is this namespace's own (the log is shared with every other namespace).
+        const inode = Number(/\d+/.exec(await ns.exec('readlink', ['/proc/self/ns/net']))?.[0]);
+        expect(conntrack.netnsInode).toBe(inode);
+        const lines = (drops?.details?.kernelLogLines ?? []) as string[];
+        for (const line of lines) expect(line).toContain(`table full in netns ${inode},`);
         expect(report.findings.filter((finding) => finding.cause === 'conntrack-race')).toEqual([]);
       } finally {
         await ns.destroy();
