@@ -121,7 +121,8 @@ export function describeReason(victim: OomVictim): string {
   const text = REASON_TEXT[victim.reason];
   if (victim.oomCgroup === null || victim.oomCgroup === victim.cgroup) return text;
   if (victim.reason === 'memcg-limit') return `${text} of ${victim.oomCgroup}`;
-  if (victim.reason === 'pods-limit') return `${text} (${victim.oomCgroup})`;
+  if (victim.reason === 'pods-limit')
+    return `pods' shared limit ${victim.oomCgroup}: node allocatable exhausted`;
   return text;
 }
 

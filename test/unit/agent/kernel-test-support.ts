@@ -1,0 +1,86 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { type AgentConfig, buildAgentConfig } from '../../../agent/config/agent-config.js';
+import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
+import { HostPaths } from '../../../agent/host/host-paths.js';
+import { EventHold } from '../../../agent/kernel/event-hold.js';
+import { matchKernelMessage } from '../../../agent/kernel/kernel-patterns.js';
+import { type KmsgRecord, parseKmsgRecord, splitKmsgText } from '../../../agent/kernel/kmsg-record.js';
+import { absent } from '../../../agent/reading.js';
+import type { KernelEvent, Samples, SignalName } from '../../../agent/sample-types.js';
+import type { SignalContext } from '../../../agent/signals/signal.js';
+import { parseFlags } from '../../../common/cli/parse-flags.js';
+
+/** Shared by the kernel-*.test.ts files: fixture paths, records, samples and contexts. */
+
+export const KMSG_FIXTURES = fileURLToPath(new URL('../../fixtures/kmsg/', import.meta.url));
+
+/** The records of a fixture file, e.g. "captured/oom-memcg-v1.kmsg". */
+export function fixtureRecords(file: string): KmsgRecord[] {
+  return splitKmsgText(readFileSync(join(KMSG_FIXTURES, file), 'utf8')).map(parseKmsgRecord);
+}
+
+/** The record with one sequence number from a fixture file (fails loudly if the fixture changed). */
+export function fixtureRecord(file: string, seq: number): KmsgRecord {
+  const record = fixtureRecords(file).find((candidate) => candidate.seq === seq);
+  if (!record) throw new Error(`${file} has no record ${seq}`);
+  return record;
+}
+
+/**
+ * Held events from fixture files, as the kernel signal would hold them if every record had been read in
+ * one cycle at `nowMs` (record times are laid out in file order, a millisecond apart).
+ */
+export function eventsFrom(files: readonly string[], nowMs = Date.now()): KernelEvent[] {
+  const hold = new EventHold(300_000);
+  hold.beginCycle();
+  const records = files.flatMap(fixtureRecords);
+  records.forEach((record, index) => {
+    const match = matchKernelMessage(record.message);
+    if (match)
+      hold.add(match, { seq: record.seq, timeMs: nowMs - records.length + index, message: record.message });
+  });
+  return hold.snapshot(nowMs);
+}
+
+const SIGNALS: readonly SignalName[] = [
+  'cpu',
+  'memory',
+  'disk',
+  'io',
+  'processes',
+  'conntrack',
+  'dns',
+  'kubelet',
+  'runtime',
+  'apiserver',
+  'certificate',
+  'kernel',
+  'identity',
+];
+
+/** One cycle's samples with every signal absent except the given ones (checks read nothing else). */
+export function samplesWith(overrides: Partial<Samples>): Samples {
+  const base = Object.fromEntries(SIGNALS.map((name) => [name, absent('not part of this test')]));
+  return { ...base, ...overrides } as Samples;
+}
+
+/** The agent's configuration from command-line flags, as main.ts builds it. */
+export function configFrom(args: readonly string[]): AgentConfig {
+  return buildAgentConfig(parseFlags(AGENT_FLAGS, args, {}), {});
+}
+
+export function contextFor(hostRoot: string, extraArgs: readonly string[] = []): SignalContext {
+  const config = configFrom(['--host-root', hostRoot, ...extraArgs]);
+  return { config, paths: new HostPaths(hostRoot), logger: pino({ level: 'silent' }) };
+}
+
+/** A writable copy of a fixture host tree (hosts/<name>), removed by the returned function. */
+export function copyHostTree(name: string): { root: string; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `nodedoc-kmsg-${name}-`));
+  cpSync(join(KMSG_FIXTURES, 'hosts', name), root, { recursive: true });
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
