@@ -36,8 +36,8 @@ const SCRAPE = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process
 const SCRAPE_TIMEOUT_MS = 20_000;
 
 /**
- * `ct state new` makes the namespace register conntrack's hooks (since 4.10 a namespace tracks nothing
- * until a rule needs it). Everything except the test's own port is marked notrack at raw priority, so the
+ * `ct state new` makes the namespace register conntrack's hooks (current kernels hook conntrack into a
+ * namespace only once a rule there needs it). Everything except the test's own port is marked notrack at raw priority, so the
  * table holds exactly the filler's flows: the agent's own probes (kubelet healthz on 127.0.0.1) neither
  * add entries nor get dropped.
  */
