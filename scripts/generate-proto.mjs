@@ -43,11 +43,13 @@ function listTs(dir) {
 }
 
 const require = createRequire(import.meta.url);
+// Relative include path (cwd is proto/): the generated headers then name "nodedoc/v1/x.proto", not an
+// absolute path that would differ on every clone and make the staleness check fail.
 const generator = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
 const protos = listProtos(join(protoRoot, 'nodedoc')).sort();
 
 rmSync(outDir, { recursive: true, force: true });
-execFileSync(process.execPath, [generator, ...GENERATOR_FLAGS, '-I', protoRoot, '-O', outDir, ...protos], {
+execFileSync(process.execPath, [generator, ...GENERATOR_FLAGS, '-I', '.', '-O', outDir, ...protos], {
   cwd: protoRoot,
   stdio: ['ignore', 'ignore', 'inherit'],
 });

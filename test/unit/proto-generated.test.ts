@@ -23,19 +23,10 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/**
- * proto-loader-gen-types writes the absolute path of the .proto into a header comment
- * ("// Original file: /work/main/proto/nodedoc/v1/ids.proto"), which differs between clones.
- * Compare from the repository-relative part on.
- */
-function normalize(text: string): string {
-  return text.replace(/^(\/\/ Original file: ).*?(proto\/nodedoc\/)/gm, '$1$2');
-}
-
 function snapshot(dir: string): Map<string, string> {
   return new Map(
     listFiles(dir)
-      .map((path) => [relative(dir, path), normalize(readFileSync(path, 'utf8'))] as const)
+      .map((path) => [relative(dir, path), readFileSync(path, 'utf8')] as const)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/nodedoc/v1/ids.proto
+// Original file: nodedoc/v1/ids.proto
 
 /**
  * A cause is the collector's explanation of why a node is NotReady or at risk. Ids are stable API.

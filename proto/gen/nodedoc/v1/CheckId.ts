@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/nodedoc/v1/ids.proto
+// Original file: nodedoc/v1/ids.proto
 
 /**
  * A check is one rule the agent evaluates on its samples; each check points at exactly one cause.

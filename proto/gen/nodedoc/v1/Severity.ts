@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/nodedoc/v1/ids.proto
+// Original file: nodedoc/v1/ids.proto
 
 /**
  * How urgent a finding or a cause is.
