@@ -31,7 +31,7 @@ function victimDetails(victim: OomVictim): Record<string, unknown> {
 function oomGroupFinding(subject: string, victims: readonly OomVictim[]): Finding {
   const first = victims[0] as OomVictim;
   const critical = victims.filter((victim) => victim.nodeCritical);
-  const systemWide = victims.some((victim) => victim.reason === 'system' || victim.reason === 'pods-limit');
+  const nodeWide = victims.some((victim) => victim.reason === 'system' || victim.reason === 'pods-limit');
   const where = first.cgroup ? `in cgroup ${first.cgroup}` : 'in an unknown cgroup';
   const pod = first.podUid
     ? ` — pod ${first.podUid}${first.containerId ? `, container ${first.containerId.slice(0, 12)}` : ''}`
@@ -46,7 +46,7 @@ function oomGroupFinding(subject: string, victims: readonly OomVictim[]): Findin
     names.length > 0 ? ` ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} node-critical.` : '';
   return finding(
     'oom-kill',
-    critical.length > 0 || systemWide ? 'critical' : 'warning',
+    critical.length > 0 || nodeWide ? 'critical' : 'warning',
     `${head}${note}`,
     victims.length,
     null,

@@ -51,7 +51,7 @@ const NODE_CRITICAL_PROCESSES: ReadonlySet<string> = new Set([
   'dbus-daemon',
 ]);
 const NODE_CRITICAL_PREFIXES: readonly string[] = ['containerd-shim', 'systemd-'];
-/** The units of the node agent itself and the runtime, whatever their threads are called. */
+/** The kubelet's and the container runtimes' systemd units, whatever their processes are called. */
 const NODE_CRITICAL_SERVICE =
   /^\/system\.slice\/(?:kubelet|containerd|docker|crio|k3s|k3s-agent)\.service(?:\/|$)/;
 
