@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { probeServer } from '../dns/probe-server.js';
 import { ProbeWindows } from '../dns/probe-window.js';
 import { formatServer } from '../dns/server-address.js';
@@ -18,6 +19,9 @@ export function createDnsSignal({ config, paths }: SignalContext): Signal<'dns'>
   const windows = new ProbeWindows(config.dnsWindowMs);
   // Aborting closes every socket still open; the probes then settle at once as cancelled.
   const shutdown = new AbortController();
+  // Each probe in flight listens on this one signal and stops listening when it settles, so the count
+  // is bounded by the probes of one cycle (names x servers), not a leak: lift Node's default warning at 10.
+  setMaxListeners(0, shutdown.signal);
   const lateSeconds = config.thresholds['dns-latency-seconds'];
 
   return {

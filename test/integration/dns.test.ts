@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../agent/finding.js';
 import type { AgentReport } from '../../agent/report.js';
 import type { DnsSample, DnsServerSample } from '../../agent/sample-types.js';
-import { agentOnce, startAgent } from '../harness/agent-process.js';
+import { agentOnce, runAgent, startAgent } from '../harness/agent-process.js';
 import { startDelayProxy } from '../harness/delay-proxy.js';
 import { type Dnsmasq, startDnsmasq } from '../harness/dnsmasq.js';
 import { createNetns, type Netns } from '../harness/netns.js';
@@ -205,8 +205,10 @@ describe.skipIf(requires({ root: true, commands: ['dnsmasq', 'ip', 'nft', 'ss'] 
         );
         const removeRule = await lossRule(dnsmasq.port, percent);
         try {
-          const report = await agentOnce(
+          const result = await runAgent(
             [
+              '--once',
+              '--json',
               '--dns-server',
               dnsmasq.server,
               '--dns-timeout',
@@ -215,7 +217,10 @@ describe.skipIf(requires({ root: true, commands: ['dnsmasq', 'ip', 'nft', 'ss'] 
             ],
             { netns: netns.name },
           );
-          return { dnsmasq, report };
+          expect(result.code).toBe(0);
+          // 33 probes in flight at once must not trip a Node warning (e.g. MaxListenersExceededWarning).
+          expect(result.stderr).not.toMatch(/\(node:\d+\) \w*Warning/);
+          return { dnsmasq, report: JSON.parse(result.stdout) as AgentReport };
         } finally {
           await removeRule();
         }

@@ -117,6 +117,25 @@ describe('DNS signal', () => {
     expect(second.servers[0]?.probes[1]?.name).not.toBe(only?.probes[1]?.name);
   });
 
+  it('probes many names at once without Node warnings (no listener leak on the shutdown signal)', async () => {
+    const server = await loopbackDns();
+    const names = Array.from({ length: 30 }, (_, i) => ['--dns-name', `n${i}.nodedoc.test`]).flat();
+    const dns = signal(['--dns-server', server, ...names]);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const sample = okSample(await dns.sample());
+      expect(sample.servers[0]?.probes).toHaveLength(33);
+      expect(sample.servers[0]?.probes.every((p) => p.outcome === 'ok')).toBe(true);
+      // Warnings are emitted on the next tick.
+      await sleep(10);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
+  });
+
   it('judges answers slower than dns-latency-seconds as late', async () => {
     const server = await loopbackDns({ delayMs: 60 });
     const dns = signal(['--dns-server', server, '--threshold', 'dns-latency-seconds=20ms']);
