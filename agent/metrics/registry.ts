@@ -15,6 +15,12 @@ import { registerSamplingMetrics, type SamplingMetrics } from './sampling.js';
 import { registerSignalState } from './signals.js';
 import { registerStorageGauges } from './storage.js';
 
+const PROM_CLIENT_MISNAMED_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** Composes every metrics module onto one registry (prom-client style: one file per family group). */
 export function createAgentMetrics(
   board: CycleBoard,
@@ -25,6 +31,9 @@ export function createAgentMetrics(
   const context: MetricsContext = { registry, board, config, inventory };
   // The agent's own process: CPU seconds, resident memory, event-loop lag, under nodedoc_agent_.
   collectDefaultMetrics({ register: registry, prefix: 'nodedoc_agent_' });
+  // prom-client names these three gauges with the counter-only `_total` suffix, which promtool rejects;
+  // the same figures remain as nodedoc_agent_nodejs_active_{handles,requests,resources}.
+  for (const name of PROM_CLIENT_MISNAMED_GAUGES) registry.removeSingleMetric(`nodedoc_agent_${name}`);
   registerAgentInfo(context);
   const sampling = registerSamplingMetrics(context);
   registerSignalState(context);
