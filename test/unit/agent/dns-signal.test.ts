@@ -141,7 +141,8 @@ describe('DNS signal', () => {
     const dns = signal(['--dns-server', server, '--threshold', 'dns-latency-seconds=20ms']);
     const sample = okSample(await dns.sample());
     expect(sample.servers[0]?.probes.map((p) => p.outcome)).toEqual(['late', 'late', 'late']);
-    expect(sample.servers[0]?.window.p50Seconds).toBeGreaterThanOrEqual(0.06);
+    // The server's 60 ms timer may look up to a millisecond short to hrtime.
+    expect(sample.servers[0]?.window.p50Seconds).toBeGreaterThanOrEqual(0.055);
   });
 
   it('is absent, with the reason, when there is nothing to probe', async () => {
