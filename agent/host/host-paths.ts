@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { resolveInRoot } from './resolve-in-root.js';
 
 /**
  * Resolves host paths under the configured root, like node_exporter's --path.rootfs: in a container the
@@ -8,12 +9,15 @@ import { join } from 'node:path';
 export class HostPaths {
   constructor(readonly root: string) {}
 
-  /** A host path such as /var/lib/kubelet, resolved under the root. */
+  /**
+   * A host path such as /var/lib/kubelet, resolved under the root. With a root other than "/", symlinks
+   * are followed the way the host would follow them (see resolveInRoot); with "/" the kernel does that.
+   */
   host(path: string): string {
-    return join(this.root, path);
+    return this.root === '/' ? join('/', path) : resolveInRoot(this.root, path);
   }
 
-  /** /proc/<rest> of the host. */
+  /** /proc/<rest> of the host (a procfs mount: its own links are relative or magic, never re-rooted). */
   proc(rest: string): string {
     return join(this.root, 'proc', rest);
   }

@@ -1,7 +1,8 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { COUNTER_COLUMNS, type CounterField } from '../parsers/conntrack-stat.js';
-import type { ConntrackCounters, ConntrackSample } from '../sample-types.js';
+import type { ConntrackCounters } from '../sample-types.js';
 import type { MetricsContext } from './metrics-context.js';
+import { snapshotGauge } from './snapshot-gauge.js';
 
 /** Metric name suffix and help for each stat column (meanings as in conntrack(8) -S). */
 const STAT_COUNTERS: Readonly<Record<CounterField, { readonly name: string; readonly help: string }>> = {
@@ -58,50 +59,29 @@ class StatCounters {
   }
 }
 
-/**
- * A label-less gauge of the latest cycle that exists only while the conntrack reading is ok.
- * snapshotGauge cannot do that without labels: prom-client's reset() leaves a label-less gauge at 0,
- * which would claim an empty table on a host without conntrack. So this one is registered and
- * unregistered with the reading, and its value is read from the latest cycle at scrape time.
- */
-function readingGauge(
-  { registry, board }: MetricsContext,
-  name: string,
-  help: string,
-  value: (sample: ConntrackSample) => number,
-): void {
-  const gauge = new Gauge({
-    name,
-    help,
-    registers: [],
-    collect() {
-      const conntrack = board.latest?.samples.conntrack;
-      if (conntrack?.status === 'ok') this.set(value(conntrack));
-    },
-  });
-  board.subscribe(({ samples: { conntrack } }) => {
-    const registered = registry.getSingleMetric(name) !== undefined;
-    if (conntrack.status === 'ok' && !registered) registry.registerMetric(gauge);
-    if (conntrack.status !== 'ok' && registered) registry.removeSingleMetric(name);
-  });
-}
-
 /** Conntrack table size and limit (gauges of the latest cycle) and the stat columns (counters). */
 export function registerConntrackMetrics(context: MetricsContext): void {
-  readingGauge(
-    context,
-    'nodedoc_conntrack_entries',
-    "Entries in the conntrack table of the agent's network namespace (nf_conntrack_count).",
-    (sample) => sample.entries,
+  const { registry, board } = context;
+  snapshotGauge(
+    registry,
+    board,
+    {
+      name: 'nodedoc_conntrack_entries',
+      help: "Entries in the conntrack table of the agent's network namespace (nf_conntrack_count).",
+    },
+    ({ samples: { conntrack } }) => (conntrack.status === 'ok' ? [[{}, conntrack.entries]] : []),
   );
-  readingGauge(
-    context,
-    'nodedoc_conntrack_entries_limit',
-    'Entries the conntrack table may hold (nf_conntrack_max); 0 means no limit.',
-    (sample) => sample.max,
+  snapshotGauge(
+    registry,
+    board,
+    {
+      name: 'nodedoc_conntrack_entries_limit',
+      help: 'Entries the conntrack table may hold (nf_conntrack_max); 0 means no limit.',
+    },
+    ({ samples: { conntrack } }) => (conntrack.status === 'ok' ? [[{}, conntrack.max]] : []),
   );
-  const stats = new StatCounters(context.registry);
-  context.board.subscribe(({ samples: { conntrack } }) => {
+  const stats = new StatCounters(registry);
+  board.subscribe(({ samples: { conntrack } }) => {
     if (conntrack.status === 'ok' && conntrack.deltas) stats.add(conntrack.deltas);
   });
 }
