@@ -17,6 +17,7 @@ import {
   DEFAULT_METRICS_LISTEN,
   DEFAULT_ONCE_GAP,
   DEFAULT_PROBE_TIMEOUT,
+  DEFAULT_REDISCOVER_INTERVAL,
 } from './agent-flags.js';
 import { parseThresholds, type Thresholds } from './thresholds.js';
 
@@ -61,6 +62,8 @@ export interface AgentConfig {
   readonly apiserverUrl: string | undefined;
   readonly kubeletClientCert: Endpoint;
   readonly probeTimeoutMs: number;
+  /** How often an absent endpoint is looked for again. */
+  readonly rediscoverMs: number;
   readonly eventHoldMs: number;
   readonly spoolDir: string | undefined;
   readonly metricsListen: ListenAddress;
@@ -169,6 +172,7 @@ export function buildAgentConfig(flags: ParsedFlags, env: NodeJS.ProcessEnv): Ag
     apiserverUrl: url(flags, 'apiserver-url'),
     kubeletClientCert: { value: certPath ?? DEFAULT_KUBELET_CLIENT_CERT, explicit: certPath !== undefined },
     probeTimeoutMs: duration(flags, 'probe-timeout', DEFAULT_PROBE_TIMEOUT),
+    rediscoverMs: duration(flags, 'rediscover-interval', DEFAULT_REDISCOVER_INTERVAL, 0),
     eventHoldMs: duration(flags, 'event-hold', DEFAULT_EVENT_HOLD, 0),
     spoolDir: flags.string('spool-dir'),
     metricsListen,

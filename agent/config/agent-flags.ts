@@ -18,6 +18,8 @@ export const DEFAULT_DNS_TIMEOUT = '2s';
 export const DEFAULT_DNS_WINDOW = '60s';
 export const DEFAULT_EVENT_HOLD = '5m';
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+/** Absent endpoints are looked for again this often (see AbsentRecheck). */
+export const DEFAULT_REDISCOVER_INTERVAL = '30s';
 
 export const AGENT_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -142,6 +144,13 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     placeholder: 'DURATION',
     defaultText: DEFAULT_PROBE_TIMEOUT,
     description: 'Timeout of the kubelet, container runtime and API server probes.',
+  },
+  {
+    name: 'rediscover-interval',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_REDISCOVER_INTERVAL,
+    description: 'How often a kubelet, runtime socket or DNS target found absent is looked for again.',
   },
   {
     name: 'event-hold',

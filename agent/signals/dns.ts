@@ -3,6 +3,7 @@ import { probeServer } from '../dns/probe-server.js';
 import { ProbeWindows } from '../dns/probe-window.js';
 import { formatServer } from '../dns/server-address.js';
 import { DnsTargetDiscovery } from '../dns/target-discovery.js';
+import { AbsentRecheck } from '../probes/absent-recheck.js';
 import { absent, ok } from '../reading.js';
 import type { DnsServerSample } from '../sample-types.js';
 import type { Signal, SignalContext } from './signal.js';
@@ -23,14 +24,17 @@ export function createDnsSignal({ config, paths }: SignalContext): Signal<'dns'>
   // is bounded by the probes of one cycle (names x servers), not a leak: lift Node's default warning at 10.
   setMaxListeners(0, shutdown.signal);
   const lateSeconds = config.thresholds['dns-latency-seconds'];
+  const recheck = new AbsentRecheck(config.rediscoverMs);
 
   return {
     name: 'dns',
     async sample() {
+      const remembered = recheck.current();
+      if (remembered) return remembered;
       const found = await discovery.discover();
       if (found.kind === 'none') {
         windows.retain(new Set());
-        return absent(found.reason);
+        return recheck.remember(absent(found.reason));
       }
       const servers = await Promise.all(
         found.plans.map(async (plan): Promise<DnsServerSample> => {

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { AbsentRecheck } from '../probes/absent-recheck.js';
 import { httpGet } from '../probes/http-get.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
@@ -8,9 +9,12 @@ import type { Signal, SignalContext } from './signal.js';
 export function createKubeletSignal({ config, paths }: SignalContext): Signal<'kubelet'> {
   const url = config.kubeletHealthzUrl.value;
   const tracker = new ProbeTracker(config.kubeletHealthzUrl.explicit);
+  const recheck = new AbsentRecheck(config.rediscoverMs);
   return {
     name: 'kubelet',
     async sample() {
+      const remembered = recheck.current();
+      if (remembered) return remembered;
       let reason: string;
       let latencySeconds: number | null = null;
       try {
@@ -29,8 +33,9 @@ export function createKubeletSignal({ config, paths }: SignalContext): Signal<'k
         () => true,
         () => false,
       );
-      if (!tracker.expected(installed))
-        return absent(`no kubelet answers at ${url} and none is configured on this host`);
+      if (!tracker.expected(installed)) {
+        return recheck.remember(absent(`no kubelet answers at ${url} and none is configured on this host`));
+      }
       return { status: 'down', reason, url, latencySeconds, consecutiveFailures };
     },
   };

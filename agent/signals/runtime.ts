@@ -7,6 +7,7 @@ import {
   WELL_KNOWN_CRI_SOCKETS,
 } from '../cri/socket-discovery.js';
 import { CriStatusClient } from '../cri/status-client.js';
+import { AbsentRecheck } from '../probes/absent-recheck.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
 import type { RuntimeSample } from '../sample-types.js';
@@ -28,13 +29,16 @@ export function createRuntimeSignal({ config, paths, logger }: SignalContext): S
   let client: Promise<CriStatusClient> | undefined;
   /** The CRI version that answered last, kept in down readings as a hint of what used to work. */
   let apiVersion: string | null = null;
+  const recheck = new AbsentRecheck(config.rediscoverMs);
 
   return {
     name: 'runtime',
     async sample() {
       if (socket === undefined) {
+        const remembered = recheck.current();
+        if (remembered) return remembered;
         socket = await findRuntimeSocket(paths);
-        if (socket === undefined) return absent(NO_RUNTIME_SOCKET_REASON);
+        if (socket === undefined) return recheck.remember(absent(NO_RUNTIME_SOCKET_REASON));
         logger.info({ socket }, 'container runtime socket found');
       }
       const hostPath = paths.host(socket);

@@ -275,11 +275,18 @@ describe('runtime signal over real gRPC on a unix socket', () => {
   });
 
   it('with no socket anywhere and none configured it is absent, and picks up a socket that appears later', async () => {
-    const signal = runtimeSignal();
+    const signal = runtimeSignal(['--rediscover-interval', '0s']);
     expect(await signal.sample()).toEqual({ status: 'absent', reason: NO_RUNTIME_SOCKET_REASON });
     expect(NO_RUNTIME_SOCKET_REASON.startsWith('no container runtime socket on this host')).toBe(true);
     await fake(WELL_KNOWN_CRI_SOCKETS[2]);
     expect(await signal.sample()).toMatchObject({ status: 'ok', socket: WELL_KNOWN_CRI_SOCKETS[2] });
+  });
+
+  it('looks for a runtime socket again only after --rediscover-interval while it is absent', async () => {
+    const signal = runtimeSignal(['--rediscover-interval', '1h']);
+    expect(await signal.sample()).toEqual({ status: 'absent', reason: NO_RUNTIME_SOCKET_REASON });
+    await fake(WELL_KNOWN_CRI_SOCKETS[0]);
+    expect(await signal.sample()).toEqual({ status: 'absent', reason: NO_RUNTIME_SOCKET_REASON });
   });
 
   it('a configured socket that does not exist is down from the first cycle', async () => {
