@@ -34,19 +34,7 @@ export class Sampler {
   async sample(): Promise<SampleCycle> {
     const startedAt = new Date();
     const start = process.hrtime.bigint();
-    const entries = await Promise.all(
-      this.signals.map(async (signal) => [signal.name, await this.guard(signal)] as const),
-    );
-    const durationSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { samples: Object.fromEntries(entries) as unknown as Samples, startedAt, durationSeconds };
-  }
-
-  async close(): Promise<void> {
-    await Promise.allSettled(this.signals.map(async (signal) => signal.close?.()));
-  }
-
-  /** Typed loosely on purpose: the union of all sample types is too wide for TypeScript to race. */
-  private async guard(signal: Signal): Promise<unknown> {
+    // One deadline for the whole cycle (not a timer per signal): every signal races the same promise.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Unavailable>((resolve) => {
       timer = setTimeout(
@@ -56,14 +44,29 @@ export class Sampler {
       timer.unref();
     });
     try {
+      const entries = await Promise.all(
+        this.signals.map(async (signal) => [signal.name, await this.guard(signal, deadline)] as const),
+      );
+      const durationSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+      return { samples: Object.fromEntries(entries) as unknown as Samples, startedAt, durationSeconds };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.signals.map(async (signal) => signal.close?.()));
+  }
+
+  /** Typed loosely on purpose: the union of all sample types is too wide for TypeScript to race. */
+  private async guard(signal: Signal, deadline: Promise<Unavailable>): Promise<unknown> {
+    try {
       return await Promise.race([signal.sample() as Promise<unknown>, deadline]);
     } catch (error) {
       if (error instanceof SignalError) return unavailable(error.message);
       // A bug, not a host condition: keep the stack in the log, keep the output one line.
       this.context.logger.error({ err: error, signal: signal.name }, 'signal reader failed');
       return unavailable(`internal error: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

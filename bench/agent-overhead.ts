@@ -8,7 +8,9 @@
  * /proc/PID/stat over the measured window, divided by the cycles each completed; peak RSS is VmHWM.
  *
  * Usage: node dist/bench/agent-overhead.js [--cycles 60] [--interval 1s] [--node-exporter PATH] [--json FILE]
- *        [--node-flags "--flag …"]   (V8/Node flags for the agent instead of the ones it ships with)
+ *        [--node-flags="--flag …"]   (V8/Node flags for the agent instead of the ones it ships with)
+ *        [--agent-args="--cri-socket /run/containerd/containerd.sock …"]   (extra agent flags, e.g. to
+ *        measure with a container runtime and DNS target present, as on a real node)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,9 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../common/bytes.js';
 import { parseDuration } from '../common/duration.js';
+import { shebangNodeFlags } from '../common/shebang-flags.js';
 import { freePort } from './lib/free-port.js';
 import { readProcessUsage } from './lib/process-usage.js';
-import { sampleValue, scrape } from './lib/scrape.js';
+import { closeScrapeConnections, sampleValue, scrape } from './lib/scrape.js';
 
 const DEFAULT_CYCLES = 60;
 const DEFAULT_INTERVAL = '1s';
@@ -30,7 +33,7 @@ const READY_TIMEOUT_MS = 20_000;
 const RSS_TARGET_BYTES = 64 * 2 ** 20;
 
 const AGENT_BIN = fileURLToPath(new URL('../agent/main.js', import.meta.url));
-const AGENT_NODE_FLAGS: string[] = [];
+const AGENT_NODE_FLAGS = shebangNodeFlags(AGENT_BIN);
 
 interface Measured {
   readonly name: string;
@@ -56,13 +59,14 @@ async function waitReady(url: string, child: ChildProcess, name: string): Promis
 
 function usage(message: string): never {
   process.stderr.write(
-    `bench: ${message}\nusage: npm run bench -- [--cycles N] [--interval 1s] [--node-exporter PATH] [--json FILE] [--node-flags FLAGS]\n`,
+    `bench: ${message}\nusage: npm run bench -- [--cycles N] [--interval 1s] [--node-exporter PATH] [--json FILE] [--node-flags=FLAGS] [--agent-args=ARGS]\n`,
   );
   process.exit(2);
 }
 
 async function main(): Promise<void> {
   let values: {
+    'agent-args'?: string;
     cycles?: string;
     interval?: string;
     'node-exporter'?: string;
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
         'node-exporter': { type: 'string' },
         json: { type: 'string' },
         'node-flags': { type: 'string' },
+        'agent-args': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
       `127.0.0.1:${agentPort}`,
       '--log-level',
       'warn',
+      ...(values['agent-args'] ?? '').split(/\s+/).filter(Boolean),
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -185,6 +191,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    closeScrapeConnections();
     stopAll();
   }
 }

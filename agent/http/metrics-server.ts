@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { sendMetrics } from '../../common/http/send-metrics.js';
 import type { ListenAddress } from '../../common/listen-address.js';
 
 export interface HealthVerdict {
@@ -26,11 +27,7 @@ export function startMetricsServer(
       return;
     }
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: unknown) =>
-          response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(error)}\n`),
-      );
+      sendMetrics(request, response, registry, { gzip: false });
       return;
     }
     if (path === '/healthz') {

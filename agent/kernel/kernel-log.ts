@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { HostPaths } from '../host/host-paths.js';
 import { readText, readTextIfExists } from '../host/read-text.js';
-import { parseKeyValueNumbers } from '../parsers/key-value.js';
 import { parseUptime } from '../parsers/uptime.js';
+import { parseOomKills } from '../parsers/vmstat.js';
 import type { KernelSample } from '../sample-types.js';
 import { EventHold } from './event-hold.js';
 import { matchKernelMessage } from './kernel-patterns.js';
@@ -96,7 +96,7 @@ export class KernelLog {
     const path = this.paths.proc('vmstat');
     const text = await readTextIfExists(path);
     // Kernels before 4.13 have no oom_kill counter; fixture trees often have no vmstat at all.
-    return text === undefined ? null : (parseKeyValueNumbers(path, text).get('oom_kill') ?? null);
+    return text === undefined ? null : parseOomKills(text);
   }
 
   private attributeKills(oomKills: number | null, wasLookingBack: boolean, nowMs: number): void {

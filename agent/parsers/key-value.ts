@@ -31,3 +31,44 @@ export function required(source: string, values: ReadonlyMap<string, number>, ke
   if (value === undefined) throw new SignalError(`${source}: no ${key}`);
   return value;
 }
+
+/**
+ * The numbers of a few keys of a "key value" file, found by searching rather than parsing every line:
+ * /proc/vmstat has ~170 lines and meminfo ~55, and the agent needs four of them. Same line rules as
+ * parseKeyValueNumbers (a key at the start of a line, an optional colon, the number, an optional unit
+ * that must be in unitFactor); keys not present, or with a malformed value, are left out.
+ */
+export function pickKeyNumbers(
+  text: string,
+  keys: readonly string[],
+  unitFactor: Readonly<Record<string, number>> = {},
+): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const key of keys) {
+    const start = lineStart(text, key);
+    if (start < 0) continue;
+    const end = text.indexOf('\n', start);
+    const match = LINE_VALUE.exec(text.slice(start + key.length, end < 0 ? undefined : end));
+    if (!match) continue;
+    const factor = match[2] === undefined ? 1 : unitFactor[match[2]];
+    const value = factor === undefined ? Number.NaN : Number(match[1]) * factor;
+    if (Number.isFinite(value)) values.set(key, value);
+  }
+  return values;
+}
+
+/** What follows the key on its line: optional colon, the number, an optional unit. */
+const LINE_VALUE = /^:?\s+(\d+)(?:\s+(\S+))?\s*$/;
+
+/** Offset of the first line that starts with `key` followed by a colon or a blank, or -1. */
+function lineStart(text: string, key: string): number {
+  const separated = (at: number) => {
+    const next = text[at + key.length];
+    return next === ':' || next === ' ' || next === '\t';
+  };
+  if (text.startsWith(key) && separated(0)) return 0;
+  for (let at = text.indexOf(`\n${key}`); at >= 0; at = text.indexOf(`\n${key}`, at + 1)) {
+    if (separated(at + 1)) return at + 1;
+  }
+  return -1;
+}

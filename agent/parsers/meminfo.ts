@@ -1,5 +1,5 @@
 import { SignalError } from '../host/read-text.js';
-import { parseKeyValueNumbers, required } from './key-value.js';
+import { pickKeyNumbers, required } from './key-value.js';
 
 export interface Meminfo {
   readonly totalBytes: number;
@@ -10,9 +10,10 @@ export interface Meminfo {
 }
 
 const KIB = 1024;
+const KEYS = ['MemTotal', 'MemAvailable', 'SwapTotal', 'SwapFree'];
 
 export function parseMeminfo(source: string, text: string): Meminfo {
-  const values = parseKeyValueNumbers(source, text, { kB: KIB });
+  const values = pickKeyNumbers(text, KEYS, { kB: KIB });
   const totalBytes = required(source, values, 'MemTotal');
   const availableBytes = required(source, values, 'MemAvailable');
   if (totalBytes === 0 || availableBytes > totalBytes) {

@@ -20,12 +20,20 @@ const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq'
 export function parseProcStat(source: string, text: string): CpuTimes {
   let total: number[] | undefined;
   let cores = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('cpu ')) {
-      total = line.trim().split(/\s+/).slice(1).map(Number);
-    } else if (/^cpu\d+ /.test(line)) {
+  // Walk line starts and look only at "cpu" lines: the rest of the file (the "intr" line alone holds
+  // thousands of counters) is never split or copied.
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (text.startsWith('cpu ', start)) {
+      total = text.slice(start, end).trim().split(/\s+/).slice(1).map(Number);
+    } else if (
+      text.startsWith('cpu', start) &&
+      /^cpu\d+ /.test(text.slice(start, Math.min(end, start + 16)))
+    ) {
       cores += 1;
     }
+    start = end + 1;
   }
   // Kernels before 2.6.11 had fewer fields; four (user nice system idle) is the minimum we can use.
   if (!total || total.length < 4 || total.some((value) => !Number.isFinite(value) || value < 0)) {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { httpGet } from '../probes/http-get.js';
+import { HttpProbe } from '../probes/http-probe.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
 import type { Signal, SignalContext } from './signal.js';
@@ -26,16 +26,21 @@ export function createApiserverSignal(
   const base = config.apiserverUrl ?? inClusterApiserverUrl(env);
   // Named by flag or by the in-cluster environment: either way an API server is expected to answer.
   const tracker = new ProbeTracker(base !== undefined);
-  let ca: Buffer | undefined | null = null;
+  const url = base === undefined ? undefined : new URL('/readyz', base).toString();
+  /** Made at the first sample, once the CA (if any) is read; keeps one connection to the API server. */
+  let probe: HttpProbe | undefined;
   return {
     name: 'apiserver',
     async sample() {
-      if (base === undefined)
+      if (url === undefined) {
         return absent('not in a cluster (no KUBERNETES_SERVICE_HOST) and no --apiserver-url');
-      const url = new URL('/readyz', base).toString();
-      if (ca === null) ca = await readFile(IN_CLUSTER_CA).catch(() => undefined);
+      }
+      if (probe === undefined) {
+        const ca = await readFile(IN_CLUSTER_CA).catch(() => undefined);
+        probe = new HttpProbe(url, { timeoutMs: config.probeTimeoutMs, ...(ca ? { ca } : {}) });
+      }
       try {
-        const result = await httpGet(url, { timeoutMs: config.probeTimeoutMs, ...(ca ? { ca } : {}) });
+        const result = await probe.get();
         return ok({
           url,
           httpStatus: result.status,
@@ -47,6 +52,9 @@ export function createApiserverSignal(
         const reason = error instanceof Error ? error.message : String(error);
         return { status: 'down', reason, url, httpStatus: null, latencySeconds: null, consecutiveFailures };
       }
+    },
+    close() {
+      probe?.close();
     },
   };
 }

@@ -83,6 +83,8 @@ function movement(previous: StatRead | undefined, current: StatRead | undefined)
  */
 export function createConntrackSignal({ paths }: SignalContext): Signal<'conntrack'> {
   let previous: StatRead | undefined;
+  /** Inode of the agent's network namespace once read (null: could not be read, try again). */
+  let netns: number | null | undefined;
   return {
     name: 'conntrack',
     async sample() {
@@ -97,8 +99,10 @@ export function createConntrackSignal({ paths }: SignalContext): Signal<'conntra
       const [max, statText, netnsInode] = await Promise.all([
         readMax(paths),
         readTextIfExists(statPath),
-        readNetnsInode(paths),
+        // The agent's network namespace never changes while it runs: read it once it is known.
+        netns === undefined || netns === null ? readNetnsInode(paths) : netns,
       ]);
+      netns = netnsInode;
       const atNs = process.hrtime.bigint();
       const current =
         statText === undefined ? undefined : { stat: parseConntrackStat(statPath, statText), atNs };

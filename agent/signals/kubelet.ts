@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { AbsentRecheck } from '../probes/absent-recheck.js';
-import { httpGet } from '../probes/http-get.js';
+import { HttpProbe } from '../probes/http-probe.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
 import type { Signal, SignalContext } from './signal.js';
@@ -10,6 +10,7 @@ export function createKubeletSignal({ config, paths }: SignalContext): Signal<'k
   const url = config.kubeletHealthzUrl.value;
   const tracker = new ProbeTracker(config.kubeletHealthzUrl.explicit);
   const recheck = new AbsentRecheck(config.rediscoverMs);
+  const probe = new HttpProbe(url, { timeoutMs: config.probeTimeoutMs });
   return {
     name: 'kubelet',
     async sample() {
@@ -18,7 +19,7 @@ export function createKubeletSignal({ config, paths }: SignalContext): Signal<'k
       let reason: string;
       let latencySeconds: number | null = null;
       try {
-        const result = await httpGet(url, { timeoutMs: config.probeTimeoutMs });
+        const result = await probe.get();
         latencySeconds = result.latencySeconds;
         if (result.status === 200) {
           return ok({ url, latencySeconds, consecutiveFailures: tracker.succeeded() });
@@ -37,6 +38,9 @@ export function createKubeletSignal({ config, paths }: SignalContext): Signal<'k
         return recheck.remember(absent(`no kubelet answers at ${url} and none is configured on this host`));
       }
       return { status: 'down', reason, url, latencySeconds, consecutiveFailures };
+    },
+    close() {
+      probe.close();
     },
   };
 }

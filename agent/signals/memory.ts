@@ -1,6 +1,6 @@
 import { readText, readTextIfExists } from '../host/read-text.js';
-import { parseKeyValueNumbers } from '../parsers/key-value.js';
 import { parseMeminfo } from '../parsers/meminfo.js';
+import { parseOomKills } from '../parsers/vmstat.js';
 import { ok } from '../reading.js';
 import { readPressure } from './pressure.js';
 import type { Signal, SignalContext } from './signal.js';
@@ -20,10 +20,7 @@ export function createMemorySignal({ paths }: SignalContext): Signal<'memory'> {
       ]);
       const meminfo = parseMeminfo(meminfoPath, meminfoText);
       // oom_kill exists since 4.13; without it the kernel log is the only source of kills.
-      const oomKillsTotal =
-        vmstatText === undefined
-          ? null
-          : (parseKeyValueNumbers(vmstatPath, vmstatText).get('oom_kill') ?? null);
+      const oomKillsTotal = vmstatText === undefined ? null : parseOomKills(vmstatText);
       const oomKillsDelta =
         previousKills === undefined || previousKills === null || oomKillsTotal === null
           ? null

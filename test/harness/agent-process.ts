@@ -3,10 +3,18 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../agent/finding.js';
 import type { AgentReport } from '../../agent/report.js';
+import { shebangNodeFlags } from '../../common/shebang-flags.js';
 import { waitFor } from './wait-for.js';
 
 /** The built agent: integration tests exercise the real binary, as users run it (npm test builds first). */
 export const AGENT_BIN = fileURLToPath(new URL('../../dist/agent/main.js', import.meta.url));
+
+/** The Node flags the agent ships with (its shebang line), so tests run what users run. */
+let nodeFlags: string[] | undefined;
+function agentNodeFlags(): string[] {
+  nodeFlags ??= shebangNodeFlags(AGENT_BIN);
+  return nodeFlags;
+}
 
 export interface RunResult {
   readonly code: number | null;
@@ -17,8 +25,8 @@ export interface RunResult {
 /** Wraps a command so it runs inside a network namespace the test created. */
 function command(args: readonly string[], netns?: string): [string, string[]] {
   return netns
-    ? ['ip', ['netns', 'exec', netns, process.execPath, AGENT_BIN, ...args]]
-    : [process.execPath, [AGENT_BIN, ...args]];
+    ? ['ip', ['netns', 'exec', netns, process.execPath, ...agentNodeFlags(), AGENT_BIN, ...args]]
+    : [process.execPath, [...agentNodeFlags(), AGENT_BIN, ...args]];
 }
 
 /** Runs the agent to completion and captures its output. */

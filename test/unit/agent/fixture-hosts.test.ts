@@ -308,7 +308,6 @@ const DAMAGE: readonly { file: string; signals: readonly SignalName[]; reason: s
   { file: 'proc/stat', signals: ['cpu'], reason: 'no usable aggregate "cpu" line' },
   { file: 'proc/loadavg', signals: ['cpu', 'processes'], reason: 'expected "L1 L5 L15 R/T LASTPID"' },
   { file: 'proc/meminfo', signals: ['memory'], reason: 'no MemAvailable' },
-  { file: 'proc/vmstat', signals: ['memory'], reason: 'no "key value" lines' },
   { file: 'proc/pressure/cpu', signals: ['cpu'], reason: 'no "some" line' },
   { file: 'proc/pressure/memory', signals: ['memory'], reason: 'an average above 100%' },
   { file: 'proc/pressure/io', signals: ['io'], reason: 'no "some" line' },
@@ -369,6 +368,13 @@ describe('each damaged file alone, in an otherwise healthy tree', () => {
         : { status: 'ok' };
       expect(report.samples[signal], signal).toMatchObject(expected);
     }
+  });
+
+  it('proc/vmstat only loses the OOM kill counter; memory figures stay ok', async () => {
+    const report = await runTree(overlay('proc/vmstat'));
+    const { memory } = report.samples;
+    expect(memory).toMatchObject({ status: 'ok', oomKillsTotal: null, oomKillsDelta: null });
+    for (const signal of FILE_SIGNALS) expect(report.samples[signal].status, signal).toBe('ok');
   });
 
   it('proc/1/mountinfo leaves mount point and read-only flag unknown, the space figures intact', async () => {
