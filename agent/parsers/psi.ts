@@ -2,7 +2,13 @@ import { SignalError } from '../host/read-text.js';
 import type { Pressure, PressureLine } from '../sample-types.js';
 
 const LINE = /^(some|full) avg10=(\d+(?:\.\d+)?) avg60=(\d+(?:\.\d+)?) avg300=(\d+(?:\.\d+)?) total=(\d+)$/;
-const PERCENT = 100;
+/**
+ * "0.81" percent -> 0.0081: shifting the decimal exponent in the text gives the double nearest to the
+ * printed value, where dividing by 100 would print as 0.008100000000000001 in every JSON document.
+ */
+function percentToRatio(text: string): number {
+  return Number(`${text}e-2`);
+}
 const MICROSECONDS = 1e6;
 
 /**
@@ -25,9 +31,9 @@ export function parsePressure(source: string, text: string): Pressure {
       string,
     ];
     const line: PressureLine = {
-      avg10Ratio: Number(avg10) / PERCENT,
-      avg60Ratio: Number(avg60) / PERCENT,
-      avg300Ratio: Number(avg300) / PERCENT,
+      avg10Ratio: percentToRatio(avg10),
+      avg60Ratio: percentToRatio(avg60),
+      avg300Ratio: percentToRatio(avg300),
       totalSeconds: Number(total) / MICROSECONDS,
     };
     if ([line.avg10Ratio, line.avg60Ratio, line.avg300Ratio].some((ratio) => ratio > 1)) {

@@ -19,12 +19,23 @@ export function renderUsage(
   return `${lines.join('\n')}\n`;
 }
 
+/** A Markdown table cell: a literal | would end the cell, even inside backticks. */
+export function markdownCell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
 /** Renders the same table as a Markdown reference (README "Configuration"). */
 export function renderFlagTable(specs: readonly FlagSpec[]): string {
   const rows = specs.map((spec) => {
     const value = spec.type === 'string' ? ` ${spec.placeholder ?? 'VALUE'}` : '';
     const env = envName(spec);
-    return `| \`--${spec.name}${value}\`${spec.repeatable ? ' (repeatable)' : ''} | ${env ? `\`${env}\`` : ''} | ${spec.defaultText === undefined ? '' : `\`${spec.defaultText}\``} | ${spec.description} |`;
+    const cells = [
+      `\`--${spec.name}${value}\`${spec.repeatable ? ' (repeatable)' : ''}`,
+      env ? `\`${env}\`` : '',
+      spec.defaultText === undefined ? '' : `\`${spec.defaultText}\``,
+      spec.description,
+    ];
+    return `| ${cells.map(markdownCell).join(' | ')} |`;
   });
   return ['| flag | environment | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
