@@ -22,7 +22,7 @@ describe('pickKeyNumbers', () => {
   });
 
   it('leaves out keys whose unit is not allowed or whose value is malformed or too large', () => {
-    const values = pickKeyNumbers('a 1 MB\nb: x\nc 1' + '9'.repeat(400) + '\n', ['a', 'b', 'c'], {
+    const values = pickKeyNumbers(`a 1 MB\nb: x\nc 1${'9'.repeat(400)}\n`, ['a', 'b', 'c'], {
       kB: 1024,
     });
     expect(values.size).toBe(0);

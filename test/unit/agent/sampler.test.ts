@@ -32,7 +32,12 @@ describe('Sampler', () => {
         throw new TypeError('cannot read properties of undefined');
       }),
       signal('io', () => new Promise(() => undefined)),
-      { ...signal('processes', async () => ok({ threads: 1 })), close: () => void (closed += 1) },
+      {
+        ...signal('processes', async () => ok({ threads: 1 })),
+        close: () => {
+          closed += 1;
+        },
+      },
     ]);
     const cycle = await sampler.sample();
     expect(cycle.samples).toEqual({
