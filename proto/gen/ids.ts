@@ -11,7 +11,10 @@ export interface ProtoGrpcType {
     v1: {
       CauseId: EnumTypeDefinition
       CheckId: EnumTypeDefinition
+      NodeStatus: EnumTypeDefinition
+      Scope: EnumTypeDefinition
       Severity: EnumTypeDefinition
+      SignalState: EnumTypeDefinition
     }
   }
 }
