@@ -326,3 +326,29 @@ export interface Samples {
 }
 
 export type SignalName = keyof Samples;
+
+/**
+ * Every signal name, in the order of the report's `samples` (the brief's signal table). `satisfies`
+ * rejects a name that is not a key of Samples; SIGNAL_NAMES_COMPLETE below rejects a key left out.
+ */
+export const SIGNAL_NAMES = [
+  'cpu',
+  'memory',
+  'disk',
+  'io',
+  'processes',
+  'conntrack',
+  'dns',
+  'kubelet',
+  'runtime',
+  'apiserver',
+  'certificate',
+  'kernel',
+  'identity',
+] as const satisfies readonly SignalName[];
+
+/** The keys of Samples that SIGNAL_NAMES leaves out: `never` while the list is complete. */
+type UnlistedSignalName = Exclude<SignalName, (typeof SIGNAL_NAMES)[number]>;
+
+/** Type-checks only while UnlistedSignalName is empty; otherwise the error names the missing signal. */
+export const SIGNAL_NAMES_COMPLETE: [UnlistedSignalName] extends [never] ? true : UnlistedSignalName = true;

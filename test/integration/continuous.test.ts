@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNAL_NAMES } from '../../agent/sample-types.js';
 import { AGENT_BIN, type RunningAgent, startAgent } from '../harness/agent-process.js';
 import { type FakeEndpoint, KUBELET_HEALTHY, startFakeEndpoint } from '../harness/http-endpoint.js';
 import { type MetricSample, samplesOf, scrape } from '../harness/metrics-text.js';
 import { promtoolCheckMetrics } from '../harness/promtool.js';
-import { SIGNAL_NAMES } from '../harness/signal-names.js';
 import { requires } from '../harness/system-requirements.js';
 import { waitFor } from '../harness/wait-for.js';
 

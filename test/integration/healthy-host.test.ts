@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../agent/report.js';
+import { SIGNAL_NAMES } from '../../agent/sample-types.js';
 import { runAgent } from '../harness/agent-process.js';
-import { SIGNAL_NAMES } from '../harness/signal-names.js';
 
 /**
  * This machine as it is: a healthy Linux host with no kubelet, no container runtime and no cluster DNS.
