@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { certificateChecks } from '../../../agent/checks/certificate.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { absent, ok } from '../../../agent/reading.js';
-import { samplesWith } from './checks-samples.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const DAY = 86_400;
 const t = defaultThresholds();

@@ -3,7 +3,7 @@ import { cpuChecks } from '../../../agent/checks/cpu.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok } from '../../../agent/reading.js';
 import type { CpuSample } from '../../../agent/sample-types.js';
-import { samplesWith } from './checks-samples.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
 

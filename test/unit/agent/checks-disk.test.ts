@@ -3,7 +3,7 @@ import { diskChecks } from '../../../agent/checks/disk.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { absent, ok, unavailable } from '../../../agent/reading.js';
 import type { FilesystemRole, FilesystemSample } from '../../../agent/sample-types.js';
-import { byCheck, samplesWith } from './checks-samples.js';
+import { byCheck, samplesWith } from '../../harness/samples.js';
 
 const GIB = 2 ** 30;
 const t = defaultThresholds();

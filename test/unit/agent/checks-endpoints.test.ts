@@ -3,7 +3,7 @@ import { endpointChecks } from '../../../agent/checks/endpoints.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
 import { absent, ok } from '../../../agent/reading.js';
 import type { Samples } from '../../../agent/sample-types.js';
-import { samplesWith } from './checks-samples.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
 const KUBELET_URL = 'http://127.0.0.1:10248/healthz';

@@ -3,7 +3,7 @@ import { identityChecks } from '../../../agent/checks/identity.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok, unavailable } from '../../../agent/reading.js';
 import type { IdentitySample } from '../../../agent/sample-types.js';
-import { samplesWith } from './checks-samples.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
 const BOOT_A = '8646e5bc-c728-4b4b-a43c-2dd1ac8e5ef7';

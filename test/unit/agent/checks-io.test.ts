@@ -3,7 +3,7 @@ import { ioChecks } from '../../../agent/checks/io.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok } from '../../../agent/reading.js';
 import type { BlockDeviceSample, Pressure } from '../../../agent/sample-types.js';
-import { byCheck, samplesWith } from './checks-samples.js';
+import { byCheck, samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
 const line = (avg10: number) => ({ avg10Ratio: avg10, avg60Ratio: 0, avg300Ratio: 0, totalSeconds: 1 });

@@ -3,7 +3,7 @@ import { memoryChecks } from '../../../agent/checks/memory.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
 import { ok, unavailable } from '../../../agent/reading.js';
 import type { MemorySample, Pressure } from '../../../agent/sample-types.js';
-import { samplesWith } from './checks-samples.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const MIB = 2 ** 20;
 const GIB = 2 ** 30;

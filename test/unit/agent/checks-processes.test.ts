@@ -3,7 +3,7 @@ import { processesChecks } from '../../../agent/checks/processes.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok } from '../../../agent/reading.js';
 import type { ProcessesSample } from '../../../agent/sample-types.js';
-import { byCheck, samplesWith } from './checks-samples.js';
+import { byCheck, samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
 

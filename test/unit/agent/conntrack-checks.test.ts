@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { conntrackChecks } from '../../../agent/checks/conntrack.js';
 import { evaluate } from '../../../agent/checks/index.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
-import type { Finding } from '../../../agent/finding.js';
 import { absent, ok, unavailable } from '../../../agent/reading.js';
 import type { ConntrackCounters, KernelEvent, Samples } from '../../../agent/sample-types.js';
+import { byCheck, samplesWith } from '../../harness/samples.js';
 
 /** Check logic on constructed samples: one cycle's conntrack reading, plus kernel-log events. */
 
-const NOT_SAMPLED = absent('not part of this test');
 /** The namespace the constructed table belongs to. */
 const OUR_NETNS = 4026532177;
 const INTERVAL_SECONDS = 10;
@@ -79,21 +78,7 @@ function kernelLog(events: readonly KernelEvent[]): Samples['kernel'] {
 }
 
 function samples(conntrack: Samples['conntrack'], events?: readonly KernelEvent[]): Samples {
-  return {
-    cpu: NOT_SAMPLED,
-    memory: NOT_SAMPLED,
-    disk: NOT_SAMPLED,
-    io: NOT_SAMPLED,
-    processes: NOT_SAMPLED,
-    conntrack,
-    dns: NOT_SAMPLED,
-    kubelet: NOT_SAMPLED,
-    runtime: NOT_SAMPLED,
-    apiserver: NOT_SAMPLED,
-    certificate: NOT_SAMPLED,
-    kernel: events ? kernelLog(events) : NOT_SAMPLED,
-    identity: NOT_SAMPLED,
-  };
+  return samplesWith(events ? { conntrack, kernel: kernelLog(events) } : { conntrack });
 }
 
 const run = (
@@ -101,7 +86,6 @@ const run = (
   events?: readonly KernelEvent[],
   thresholds = defaultThresholds(),
 ) => conntrackChecks(samples(conntrack, events), thresholds);
-const byCheck = (findings: readonly Finding[], check: string) => findings.filter((f) => f.check === check);
 
 describe('conntrack-utilization', () => {
   it('says nothing below the warning ratio (74.9%)', () => {

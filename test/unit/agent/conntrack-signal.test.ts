@@ -13,17 +13,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
-import { HostPaths } from '../../../agent/host/host-paths.js';
 import { SignalError } from '../../../agent/host/read-text.js';
 import type { ConntrackSample, Samples } from '../../../agent/sample-types.js';
 import { Sampler } from '../../../agent/sampler.js';
 import { createConntrackSignal } from '../../../agent/signals/conntrack.js';
 import type { Signal } from '../../../agent/signals/signal.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { contextFor } from '../../harness/samples.js';
 
 /**
  * The conntrack signal on fixture trees (--host-root), built per test from the captures and constructed
@@ -60,8 +56,7 @@ function putFixture(root: string, name: string): void {
 }
 
 function signalFor(root: string): Signal<'conntrack'> {
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, ['--once', '--host-root', root], {}), {});
-  return createConntrackSignal({ config, paths: new HostPaths(root), logger: pino({ enabled: false }) });
+  return createConntrackSignal(contextFor(root, ['--once']));
 }
 
 function asOk(reading: Samples['conntrack']): ConntrackSample {
@@ -218,8 +213,7 @@ describe('conntrack signal', () => {
 
   it('is "unavailable: <reason>" through the sampler on the captured malformed host', async () => {
     const root = join(HOSTS, 'malformed');
-    const config = buildAgentConfig(parseFlags(AGENT_FLAGS, ['--once', '--host-root', root], {}), {});
-    const context = { config, paths: new HostPaths(root), logger: pino({ enabled: false }) };
+    const context = contextFor(root, ['--once']);
     const sampler = new Sampler(context, [createConntrackSignal(context)]);
     const { samples } = await sampler.sample();
     expect(samples.conntrack).toEqual({

@@ -3,28 +3,8 @@ import { dnsChecks } from '../../../agent/checks/dns.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
 import { ProbeWindow } from '../../../agent/dns/probe-window.js';
 import { absent, ok, type Reading, unavailable } from '../../../agent/reading.js';
-import type { DnsOutcome, DnsProbeResult, DnsSample, Samples } from '../../../agent/sample-types.js';
-
-const ELSEWHERE = absent('not part of this test');
-
-/** One cycle's samples with only DNS filled in: the check reads nothing else. */
-function samplesWith(dns: Reading<DnsSample>): Samples {
-  return {
-    cpu: ELSEWHERE,
-    memory: ELSEWHERE,
-    disk: ELSEWHERE,
-    io: ELSEWHERE,
-    processes: ELSEWHERE,
-    conntrack: ELSEWHERE,
-    dns,
-    kubelet: ELSEWHERE,
-    runtime: ELSEWHERE,
-    apiserver: ELSEWHERE,
-    certificate: ELSEWHERE,
-    kernel: ELSEWHERE,
-    identity: ELSEWHERE,
-  };
-}
+import type { DnsOutcome, DnsProbeResult, DnsSample } from '../../../agent/sample-types.js';
+import { samplesWith } from '../../harness/samples.js';
 
 function probe(outcome: DnsOutcome, latencySeconds: number | null = null): DnsProbeResult {
   return {
@@ -63,7 +43,7 @@ describe('dns checks', () => {
       probe('ok', 0.002),
       probe('ok', 0.003),
     ];
-    const findings = dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds());
+    const findings = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
     expect(findings).toEqual([
       expect.objectContaining({
         check: 'dns-errors',
@@ -81,16 +61,16 @@ describe('dns checks', () => {
 
   it('treats the failure ratio as "at or above": exactly 0.5 fires, just below does not', () => {
     const half = [probe('rcode', 0.001), probe('ok', 0.001)];
-    expect(dnsChecks(samplesWith(dnsSample(half)), defaultThresholds()).map((f) => f.check)).toEqual([
-      'dns-errors',
-    ]);
+    expect(dnsChecks(samplesWith({ dns: dnsSample(half) }), defaultThresholds()).map((f) => f.check)).toEqual(
+      ['dns-errors'],
+    );
     const below = [probe('rcode', 0.001), probe('ok', 0.001), probe('ok', 0.001)];
-    expect(dnsChecks(samplesWith(dnsSample(below)), defaultThresholds())).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsSample(below) }), defaultThresholds())).toEqual([]);
   });
 
   it('raises dns-latency when p95 of the answers is above the threshold', () => {
     const probes = [...repeat(18, () => probe('ok', 0.004)), probe('late', 0.41), probe('late', 0.43)];
-    const [latency, ...rest] = dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds());
+    const [latency, ...rest] = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
     expect(rest).toEqual([]);
     expect(latency).toMatchObject({
       check: 'dns-latency',
@@ -107,12 +87,12 @@ describe('dns checks', () => {
 
   it('does not fire when only a few answers are slow (below the 95th percentile)', () => {
     const probes = [...repeat(39, () => probe('ok', 0.004)), probe('late', 0.9)];
-    expect(dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds())).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds())).toEqual([]);
   });
 
   it('raises dns-latency for a timeout tail while failures stay below the ratio', () => {
     const probes = [...repeat(38, () => probe('ok', 0.003)), probe('timeout'), probe('timeout')];
-    const findings = dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds());
+    const findings = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
     expect(findings).toEqual([
       expect.objectContaining({ check: 'dns-latency', severity: 'warning', value: 2, threshold: 0.25 }),
     ]);
@@ -123,23 +103,22 @@ describe('dns checks', () => {
 
   it('reports a failing server once as dns-errors, not also as a timeout tail', () => {
     const probes = [...repeat(3, () => probe('timeout')), probe('ok', 0.002)];
-    expect(dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds()).map((f) => f.check)).toEqual([
-      'dns-errors',
-    ]);
+    expect(
+      dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds()).map((f) => f.check),
+    ).toEqual(['dns-errors']);
   });
 
   it('raises both when a server is failing and its few answers are also slow', () => {
     const probes = [...repeat(3, () => probe('timeout')), probe('late', 0.6)];
-    expect(dnsChecks(samplesWith(dnsSample(probes)), defaultThresholds()).map((f) => f.check)).toEqual([
-      'dns-errors',
-      'dns-latency',
-    ]);
+    expect(
+      dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds()).map((f) => f.check),
+    ).toEqual(['dns-errors', 'dns-latency']);
   });
 
   it('follows --threshold overrides', () => {
     const probes = [probe('timeout'), ...repeat(3, () => probe('ok', 0.1))];
     const strict = parseThresholds(['dns-failure-ratio=0.2', 'dns-latency-seconds=50ms']);
-    expect(dnsChecks(samplesWith(dnsSample(probes)), strict).map((f) => f.check)).toEqual([
+    expect(dnsChecks(samplesWith({ dns: dnsSample(probes) }), strict).map((f) => f.check)).toEqual([
       'dns-errors',
       'dns-latency',
     ]);
@@ -148,7 +127,7 @@ describe('dns checks', () => {
   it('says what an upstream failure means', () => {
     const probes = repeat(2, () => probe('refused'));
     const [finding] = dnsChecks(
-      samplesWith(dnsSample(probes, { server: '10.0.0.2:53', role: 'upstream' })),
+      samplesWith({ dns: dnsSample(probes, { server: '10.0.0.2:53', role: 'upstream' }) }),
       defaultThresholds(),
     );
     expect(finding?.summary).toMatch(/^2 of 2 probes to 10\.0\.0\.2:53 failed .*upstream resolver/);
@@ -156,9 +135,9 @@ describe('dns checks', () => {
 
   it('is silent for a healthy server, an empty window, and absent or unavailable DNS', () => {
     const t = defaultThresholds();
-    expect(dnsChecks(samplesWith(dnsSample(repeat(10, () => probe('ok', 0.002)))), t)).toEqual([]);
-    expect(dnsChecks(samplesWith(dnsSample([])), t)).toEqual([]);
-    expect(dnsChecks(samplesWith(absent('no DNS server to probe')), t)).toEqual([]);
-    expect(dnsChecks(samplesWith(unavailable('config.yaml: not valid YAML')), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsSample(repeat(10, () => probe('ok', 0.002))) }), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsSample([]) }), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: absent('no DNS server to probe') }), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: unavailable('config.yaml: not valid YAML') }), t)).toEqual([]);
   });
 });

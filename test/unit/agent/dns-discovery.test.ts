@@ -2,15 +2,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
 import { formatServer } from '../../../agent/dns/server-address.js';
 import { type Discovery, DnsTargetDiscovery } from '../../../agent/dns/target-discovery.js';
 import { WatchedFile } from '../../../agent/dns/watched-file.js';
 import { HostPaths } from '../../../agent/host/host-paths.js';
 import { SignalError } from '../../../agent/host/read-text.js';
 import { parseKubeletConfig } from '../../../agent/parsers/kubelet-config.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { configFrom } from '../../harness/samples.js';
 
 /*
  * Target discovery only decides whom to probe; nothing here sends a query (the addresses come from real
@@ -37,8 +35,7 @@ function hostRoot(files: Record<string, { fixture: string } | { text: string }>)
 }
 
 function discovery(root: string, argv: readonly string[] = []): DnsTargetDiscovery {
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, ['--host-root', root, ...argv], {}), {});
-  return new DnsTargetDiscovery(config, new HostPaths(root));
+  return new DnsTargetDiscovery(configFrom(['--host-root', root, ...argv]), new HostPaths(root));
 }
 
 /** The plans as plain rows: server, role, UDP questions, TCP question. */

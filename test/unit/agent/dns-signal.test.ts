@@ -6,16 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decode, encode } from 'dns-packet';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
-import { HostPaths } from '../../../agent/host/host-paths.js';
 import { SignalError } from '../../../agent/host/read-text.js';
 import type { DnsSample } from '../../../agent/sample-types.js';
 import { createDnsSignal } from '../../../agent/signals/dns.js';
 import type { Signal } from '../../../agent/signals/signal.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { contextFor } from '../../harness/samples.js';
 
 /*
  * The whole signal (discovery, probes, window) against a small DNS server in the test on 127.0.0.1,
@@ -76,8 +72,7 @@ function emptyRoot(): string {
 }
 
 function signal(argv: readonly string[], root = emptyRoot()): Signal<'dns'> {
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, ['--host-root', root, ...argv], {}), {});
-  const created = createDnsSignal({ config, paths: new HostPaths(root), logger: pino({ level: 'silent' }) });
+  const created = createDnsSignal(contextFor(root, argv));
   cleanups.push(() => created.close?.());
   return created;
 }

@@ -4,7 +4,8 @@ import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import type { Finding } from '../../../agent/finding.js';
 import { ok, unavailable } from '../../../agent/reading.js';
 import type { KernelEvent, KernelSample, MemorySample, Samples } from '../../../agent/sample-types.js';
-import { eventsFrom, samplesWith } from './kernel-test-support.js';
+import { samplesWith } from '../../harness/samples.js';
+import { eventsFrom } from './kernel-test-support.js';
 
 /**
  * kernelChecks on held events built from the real lines of test/fixtures/kmsg (through the pattern

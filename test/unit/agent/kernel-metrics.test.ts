@@ -7,7 +7,7 @@ import { ok, unavailable } from '../../../agent/reading.js';
 import type { AgentReport } from '../../../agent/report.js';
 import type { KernelEventKind, Samples } from '../../../agent/sample-types.js';
 import { parseExposition, samplesOf } from '../../harness/metrics-text.js';
-import { configFrom, samplesWith } from './kernel-test-support.js';
+import { configFrom, samplesWith } from '../../harness/samples.js';
 
 /** nodedoc_kernel_* on their own registry, fed cycles through the board as the agent does. */
 

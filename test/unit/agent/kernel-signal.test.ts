@@ -12,8 +12,9 @@ import type { Ok } from '../../../agent/reading.js';
 import type { KernelSample } from '../../../agent/sample-types.js';
 import { Sampler } from '../../../agent/sampler.js';
 import { createKernelSignal } from '../../../agent/signals/kernel.js';
+import { configFrom, contextFor, samplesWith } from '../../harness/samples.js';
 import { requires } from '../../harness/system-requirements.js';
-import { configFrom, contextFor, copyHostTree, KMSG_FIXTURES, samplesWith } from './kernel-test-support.js';
+import { copyHostTree, KMSG_FIXTURES } from './kernel-test-support.js';
 
 /**
  * The kernel signal end to end on fixture host trees (--host-root, dev/kmsg a regular file), on

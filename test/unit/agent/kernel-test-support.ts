@@ -2,19 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { type AgentConfig, buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
-import { HostPaths } from '../../../agent/host/host-paths.js';
 import { EventHold } from '../../../agent/kernel/event-hold.js';
 import { matchKernelMessage } from '../../../agent/kernel/kernel-patterns.js';
 import { type KmsgRecord, parseKmsgRecord, splitKmsgText } from '../../../agent/kernel/kmsg-record.js';
-import { absent } from '../../../agent/reading.js';
-import type { KernelEvent, Samples, SignalName } from '../../../agent/sample-types.js';
-import type { SignalContext } from '../../../agent/signals/signal.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
+import type { KernelEvent } from '../../../agent/sample-types.js';
 
-/** Shared by the kernel-*.test.ts files: fixture paths, records, samples and contexts. */
+/** Shared by the kernel-*.test.ts files: fixture paths, records, held events and host trees. */
 
 export const KMSG_FIXTURES = fileURLToPath(new URL('../../fixtures/kmsg/', import.meta.url));
 
@@ -44,38 +37,6 @@ export function eventsFrom(files: readonly string[], nowMs = Date.now()): Kernel
       hold.add(match, { seq: record.seq, timeMs: nowMs - records.length + index, message: record.message });
   });
   return hold.snapshot(nowMs);
-}
-
-const SIGNALS: readonly SignalName[] = [
-  'cpu',
-  'memory',
-  'disk',
-  'io',
-  'processes',
-  'conntrack',
-  'dns',
-  'kubelet',
-  'runtime',
-  'apiserver',
-  'certificate',
-  'kernel',
-  'identity',
-];
-
-/** One cycle's samples with every signal absent except the given ones (checks read nothing else). */
-export function samplesWith(overrides: Partial<Samples>): Samples {
-  const base = Object.fromEntries(SIGNALS.map((name) => [name, absent('not part of this test')]));
-  return { ...base, ...overrides } as Samples;
-}
-
-/** The agent's configuration from command-line flags, as main.ts builds it. */
-export function configFrom(args: readonly string[]): AgentConfig {
-  return buildAgentConfig(parseFlags(AGENT_FLAGS, args, {}), {});
-}
-
-export function contextFor(hostRoot: string, extraArgs: readonly string[] = []): SignalContext {
-  const config = configFrom(['--host-root', hostRoot, ...extraArgs]);
-  return { config, paths: new HostPaths(hostRoot), logger: pino({ level: 'silent' }) };
 }
 
 /** A writable copy of a fixture host tree (hosts/<name>), removed by the returned function. */

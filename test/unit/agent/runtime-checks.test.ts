@@ -5,28 +5,9 @@ import { defaultThresholds, parseThresholds } from '../../../agent/config/thresh
 import { NETWORK_READY, RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
 import { absent, ok, unavailable } from '../../../agent/reading.js';
 import type { RuntimeCondition, RuntimeSample, Samples } from '../../../agent/sample-types.js';
+import { samplesWith } from '../../harness/samples.js';
 
 const SOCKET = '/run/containerd/containerd.sock';
-const NOT_SAMPLED = absent('not sampled in this test');
-
-/** One cycle where only the runtime was sampled. */
-function samplesWith(runtime: Samples['runtime']): Samples {
-  return {
-    cpu: NOT_SAMPLED,
-    memory: NOT_SAMPLED,
-    disk: NOT_SAMPLED,
-    io: NOT_SAMPLED,
-    processes: NOT_SAMPLED,
-    conntrack: NOT_SAMPLED,
-    dns: NOT_SAMPLED,
-    kubelet: NOT_SAMPLED,
-    runtime,
-    apiserver: NOT_SAMPLED,
-    certificate: NOT_SAMPLED,
-    kernel: NOT_SAMPLED,
-    identity: NOT_SAMPLED,
-  };
-}
 
 const READY: RuntimeCondition = { type: RUNTIME_READY, status: true, reason: '', message: '' };
 const NETWORK_OK: RuntimeCondition = { type: NETWORK_READY, status: true, reason: '', message: '' };
@@ -63,7 +44,7 @@ function down(consecutiveFailures: number, reason = 'UNAVAILABLE: connect ECONNR
 }
 
 const check = (runtime: Samples['runtime'], thresholds = defaultThresholds()) =>
-  runtimeChecks(samplesWith(runtime), thresholds);
+  runtimeChecks(samplesWith({ runtime }), thresholds);
 
 describe('runtime checks', () => {
   it('a runtime reporting RuntimeReady and NetworkReady raises nothing', () => {
@@ -147,7 +128,7 @@ describe('runtime checks', () => {
   });
 
   it('is part of evaluate(): the runtime findings reach the report', () => {
-    const findings = evaluate(samplesWith(answered([READY, NO_CNI])), defaultThresholds());
+    const findings = evaluate(samplesWith({ runtime: answered([READY, NO_CNI]) }), defaultThresholds());
     expect(findings.filter((f) => f.cause === 'cni-not-ready')).toHaveLength(1);
   });
 });

@@ -12,18 +12,14 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
 import { CRI_API_VERSIONS, type CriApiVersion } from '../../../agent/cri/api-versions.js';
 import { NETWORK_READY, RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
 import { WELL_KNOWN_CRI_SOCKETS } from '../../../agent/cri/socket-discovery.js';
 import { loadStatusMethods } from '../../../agent/cri/status-methods.js';
-import { HostPaths } from '../../../agent/host/host-paths.js';
 import type { RuntimeCondition } from '../../../agent/sample-types.js';
 import { createRuntimeSignal, NO_RUNTIME_SOCKET_REASON } from '../../../agent/signals/runtime.js';
 import type { Signal } from '../../../agent/signals/signal.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
-import { createLogger } from '../../../common/logger.js';
+import { contextFor } from '../../harness/samples.js';
 import { waitFor } from '../../harness/wait-for.js';
 
 /**
@@ -151,13 +147,7 @@ async function fake(hostPath: string, versions?: readonly CriApiVersion[], initi
 
 /** The signal as the agent makes it, from real flags, with --host-root at the test's temp root. */
 function runtimeSignal(args: readonly string[] = []): Signal<'runtime'> {
-  const argv = ['--host-root', root, '--probe-timeout', `${PROBE_TIMEOUT_MS}ms`, ...args];
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, argv, {}), {});
-  const signal = createRuntimeSignal({
-    config,
-    paths: new HostPaths(config.hostRoot),
-    logger: createLogger('test', 'silent'),
-  });
+  const signal = createRuntimeSignal(contextFor(root, ['--probe-timeout', `${PROBE_TIMEOUT_MS}ms`, ...args]));
   signals.push(signal);
   return signal;
 }

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
-import { HostPaths } from '../../../agent/host/host-paths.js';
 import { SignalError } from '../../../agent/host/read-text.js';
 import { ok } from '../../../agent/reading.js';
 import { Sampler } from '../../../agent/sampler.js';
 import type { Signal } from '../../../agent/signals/signal.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
-import { createLogger } from '../../../common/logger.js';
+import { contextFor } from '../../harness/samples.js';
 
 /** Short probe timeouts make the cycle deadline (slowest timeout + 1 s slack) short enough to wait for. */
-const config = buildAgentConfig(
-  parseFlags(AGENT_FLAGS, ['--probe-timeout', '10ms', '--dns-timeout', '10ms'], {}),
-  {},
-);
-const context = { config, paths: new HostPaths('/'), logger: createLogger('test', 'silent') };
+const context = contextFor('/', ['--probe-timeout', '10ms', '--dns-timeout', '10ms']);
 
 function signal(name: string, sample: () => Promise<unknown>): Signal {
   return { name, sample } as unknown as Signal;

@@ -1,0 +1,43 @@
+import pino from 'pino';
+import { type AgentConfig, buildAgentConfig } from '../../agent/config/agent-config.js';
+import { AGENT_FLAGS } from '../../agent/config/agent-flags.js';
+import type { Finding } from '../../agent/finding.js';
+import { HostPaths } from '../../agent/host/host-paths.js';
+import { type Absent, absent } from '../../agent/reading.js';
+import { type Samples, SIGNAL_NAMES, type SignalName } from '../../agent/sample-types.js';
+import type { SignalContext } from '../../agent/signals/signal.js';
+import { parseFlags } from '../../common/cli/parse-flags.js';
+
+/**
+ * One agent cycle built by hand for unit tests: the samples a test constructs (every other signal
+ * absent), and the configuration and signal context the agent makes from its flags. Checks are pure
+ * functions of the samples, so nothing else is needed to drive them.
+ */
+
+/** What every signal a test does not build reads as. */
+export const NOT_SAMPLED: Absent = absent('not part of this test');
+
+/** One cycle's samples with every signal absent except the given ones. */
+export function samplesWith(overrides: Partial<Samples>): Samples {
+  const base = Object.fromEntries(SIGNAL_NAMES.map((name) => [name, NOT_SAMPLED])) as Record<
+    SignalName,
+    Absent
+  >;
+  return { ...base, ...overrides };
+}
+
+/** The findings of one check id. */
+export function byCheck(findings: readonly Finding[], check: Finding['check']): Finding[] {
+  return findings.filter((finding) => finding.check === check);
+}
+
+/** The agent's configuration from command-line flags (no environment), as main.ts builds it. */
+export function configFrom(args: readonly string[]): AgentConfig {
+  return buildAgentConfig(parseFlags(AGENT_FLAGS, args, {}), {});
+}
+
+/** What a signal is made with, as the agent makes it, reading the host tree at `hostRoot`; logs nothing. */
+export function contextFor(hostRoot: string, extraArgs: readonly string[] = []): SignalContext {
+  const config = configFrom(['--host-root', hostRoot, ...extraArgs]);
+  return { config, paths: new HostPaths(hostRoot), logger: pino({ level: 'silent' }) };
+}
