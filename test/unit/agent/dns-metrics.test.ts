@@ -1,38 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Histogram, Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
-import { CycleBoard } from '../../../agent/cycle-board.js';
 import { ProbeWindow } from '../../../agent/dns/probe-window.js';
 import { DNS_LATENCY_BUCKETS, registerDnsMetrics } from '../../../agent/metrics/dns.js';
 import { absent, ok, type Reading } from '../../../agent/reading.js';
-import { buildReport } from '../../../agent/report.js';
-import type { DnsProbeResult, DnsSample, Samples } from '../../../agent/sample-types.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
+import type { DnsProbeResult, DnsSample } from '../../../agent/sample-types.js';
+import { metricsModule } from '../../harness/samples.js';
 import { requires } from '../../harness/system-requirements.js';
-
-const ELSEWHERE = absent('not part of this test');
-const INVENTORY = { os: null, kernel: null, arch: null, cpuModel: null, cpuCores: null, memoryBytes: null };
-
-function samplesWith(dns: Reading<DnsSample>): Samples {
-  return {
-    cpu: ELSEWHERE,
-    memory: ELSEWHERE,
-    disk: ELSEWHERE,
-    io: ELSEWHERE,
-    processes: ELSEWHERE,
-    conntrack: ELSEWHERE,
-    dns,
-    kubelet: ELSEWHERE,
-    runtime: ELSEWHERE,
-    apiserver: ELSEWHERE,
-    certificate: ELSEWHERE,
-    kernel: ELSEWHERE,
-    identity: ELSEWHERE,
-  };
-}
 
 const udp = (outcome: DnsProbeResult['outcome'], latencySeconds: number | null): DnsProbeResult => ({
   name: 'kubernetes.default.svc.cluster.local.',
@@ -56,23 +31,6 @@ function dnsReading(window: ProbeWindow, probes: readonly DnsProbeResult[]): Rea
   });
 }
 
-function setup() {
-  const registry = new Registry();
-  const board = new CycleBoard();
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, [], {}), {});
-  registerDnsMetrics({ registry, board, config, inventory: INVENTORY });
-  const publish = (dns: Reading<DnsSample>) =>
-    board.publish(
-      buildReport(
-        'node-a',
-        INVENTORY,
-        { samples: samplesWith(dns), startedAt: new Date(), durationSeconds: 0.01 },
-        [],
-      ),
-    );
-  return { registry, publish };
-}
-
 /** Histogram series carry their sample name (_bucket, _sum, _count); the generic JSON type hides it. */
 async function histogramValues(registry: Registry) {
   const metric = registry.getSingleMetric('nodedoc_dns_probe_duration_seconds');
@@ -88,10 +46,10 @@ async function values(registry: Registry, name: string) {
 
 describe('DNS metrics', () => {
   it('observes every answered probe once per cycle and counts every probe by outcome', async () => {
-    const { registry, publish } = setup();
+    const { registry, publish } = metricsModule(registerDnsMetrics);
     const window = new ProbeWindow(60_000, () => 0);
-    publish(dnsReading(window, [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]));
-    publish(dnsReading(window, [udp('late', 0.3), udp('refused', null), tcp(0.003)]));
+    publish({ dns: dnsReading(window, [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]) });
+    publish({ dns: dnsReading(window, [udp('late', 0.3), udp('refused', null), tcp(0.003)]) });
 
     const histogram = await histogramValues(registry);
     const count = (protocol: string) =>
@@ -135,9 +93,9 @@ describe('DNS metrics', () => {
   });
 
   it('drops the failure-ratio series when DNS is not probed, without touching the counters', async () => {
-    const { registry, publish } = setup();
-    publish(dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.001)]));
-    publish(absent('no DNS server to probe'));
+    const { registry, publish } = metricsModule(registerDnsMetrics);
+    publish({ dns: dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.001)]) });
+    publish({ dns: absent('no DNS server to probe') });
     expect(await values(registry, 'nodedoc_dns_failure_ratio')).toEqual([]);
     expect((await values(registry, 'nodedoc_dns_probes_total')).map((v) => v.value)).toEqual([1]);
   });
@@ -150,10 +108,14 @@ describe('DNS metrics', () => {
 
   describe.skipIf(requires({ commands: ['promtool'] }))('exposition', () => {
     it('passes promtool check metrics', async () => {
-      const { registry, publish } = setup();
-      publish(
-        dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]),
-      );
+      const { registry, publish } = metricsModule(registerDnsMetrics);
+      publish({
+        dns: dnsReading(new ProbeWindow(60_000, () => 0), [
+          udp('ok', 0.002),
+          udp('timeout', null),
+          tcp(0.004),
+        ]),
+      });
       const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => {

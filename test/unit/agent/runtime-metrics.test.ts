@@ -1,53 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildAgentConfig } from '../../../agent/config/agent-config.js';
-import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
 import { NETWORK_READY, RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
 import { CycleBoard } from '../../../agent/cycle-board.js';
-import type { Inventory } from '../../../agent/inventory.js';
 import { createAgentMetrics } from '../../../agent/metrics/registry.js';
 import { absent, ok } from '../../../agent/reading.js';
-import { buildReport } from '../../../agent/report.js';
 import type { Samples } from '../../../agent/sample-types.js';
-import { parseFlags } from '../../../common/cli/parse-flags.js';
 import { parseExposition, samplesOf } from '../../harness/metrics-text.js';
+import { configFrom, reportWith, TEST_INVENTORY } from '../../harness/samples.js';
 
-const NOT_SAMPLED = absent('not sampled in this test');
-const INVENTORY: Inventory = {
-  os: null,
-  kernel: null,
-  arch: null,
-  cpuModel: null,
-  cpuCores: null,
-  memoryBytes: null,
-};
 const CONDITION = 'nodedoc_container_runtime_condition';
 const UP = 'nodedoc_container_runtime_up';
-
-function samplesWith(runtime: Samples['runtime']): Samples {
-  return {
-    cpu: NOT_SAMPLED,
-    memory: NOT_SAMPLED,
-    disk: NOT_SAMPLED,
-    io: NOT_SAMPLED,
-    processes: NOT_SAMPLED,
-    conntrack: NOT_SAMPLED,
-    dns: NOT_SAMPLED,
-    kubelet: NOT_SAMPLED,
-    runtime,
-    apiserver: NOT_SAMPLED,
-    certificate: NOT_SAMPLED,
-    kernel: NOT_SAMPLED,
-    identity: NOT_SAMPLED,
-  };
-}
 
 /** The agent's whole registry (so the registration in registry.ts is under test too), after one cycle. */
 async function scrapeAfter(runtime: Samples['runtime']) {
   const board = new CycleBoard();
-  const config = buildAgentConfig(parseFlags(AGENT_FLAGS, [], {}), {});
-  const { registry } = createAgentMetrics(board, config, INVENTORY);
-  const cycle = { samples: samplesWith(runtime), startedAt: new Date(), durationSeconds: 0.01 };
-  board.publish(buildReport('node-a', INVENTORY, cycle, []));
+  const { registry } = createAgentMetrics(board, configFrom([]), TEST_INVENTORY);
+  board.publish(reportWith({ runtime }));
   return parseExposition(await registry.metrics());
 }
 
