@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dnsChecks } from '../../../agent/checks/dns.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
-import { ProbeWindow } from '../../../agent/dns/probe-window.js';
-import { absent, ok, type Reading, unavailable } from '../../../agent/reading.js';
-import type { DnsOutcome, DnsProbeResult, DnsSample } from '../../../agent/sample-types.js';
+import { absent, unavailable } from '../../../agent/reading.js';
+import type { DnsProbeResult } from '../../../agent/sample-types.js';
 import { samplesWith } from '../../harness/samples.js';
-
-function probe(outcome: DnsOutcome, latencySeconds: number | null = null): DnsProbeResult {
-  return {
-    name: 'kubernetes.default.svc.cluster.local.',
-    type: 'A',
-    protocol: 'udp',
-    outcome,
-    latencySeconds,
-    rcode: latencySeconds === null ? null : 'NOERROR',
-  };
-}
-
-/** A DNS sample whose window statistics come from the real ProbeWindow fed with these probes. */
-function dnsSample(
-  probes: readonly DnsProbeResult[],
-  { server = '10.96.0.10:53', role = 'cluster' }: { server?: string; role?: 'cluster' | 'upstream' } = {},
-): Reading<DnsSample> {
-  const window = new ProbeWindow(60_000, () => 0);
-  window.add(probes);
-  return ok({
-    source: 'kubelet-config' as const,
-    clusterDomain: 'cluster.local',
-    timeoutSeconds: 2,
-    windowSeconds: 60,
-    servers: [{ server, role, probes, window: window.stats() }],
-  });
-}
+import { dnsReading, probe } from './dns-test-support.js';
 
 const repeat = (count: number, make: () => DnsProbeResult) => Array.from({ length: count }, make);
 
@@ -43,7 +16,7 @@ describe('dns checks', () => {
       probe('ok', 0.002),
       probe('ok', 0.003),
     ];
-    const findings = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
+    const findings = dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds());
     expect(findings).toEqual([
       expect.objectContaining({
         check: 'dns-errors',
@@ -61,16 +34,16 @@ describe('dns checks', () => {
 
   it('treats the failure ratio as "at or above": exactly 0.5 fires, just below does not', () => {
     const half = [probe('rcode', 0.001), probe('ok', 0.001)];
-    expect(dnsChecks(samplesWith({ dns: dnsSample(half) }), defaultThresholds()).map((f) => f.check)).toEqual(
-      ['dns-errors'],
-    );
+    expect(
+      dnsChecks(samplesWith({ dns: dnsReading(half) }), defaultThresholds()).map((f) => f.check),
+    ).toEqual(['dns-errors']);
     const below = [probe('rcode', 0.001), probe('ok', 0.001), probe('ok', 0.001)];
-    expect(dnsChecks(samplesWith({ dns: dnsSample(below) }), defaultThresholds())).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsReading(below) }), defaultThresholds())).toEqual([]);
   });
 
   it('raises dns-latency when p95 of the answers is above the threshold', () => {
     const probes = [...repeat(18, () => probe('ok', 0.004)), probe('late', 0.41), probe('late', 0.43)];
-    const [latency, ...rest] = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
+    const [latency, ...rest] = dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds());
     expect(rest).toEqual([]);
     expect(latency).toMatchObject({
       check: 'dns-latency',
@@ -87,12 +60,12 @@ describe('dns checks', () => {
 
   it('does not fire when only a few answers are slow (below the 95th percentile)', () => {
     const probes = [...repeat(39, () => probe('ok', 0.004)), probe('late', 0.9)];
-    expect(dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds())).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds())).toEqual([]);
   });
 
   it('raises dns-latency for a timeout tail while failures stay below the ratio', () => {
     const probes = [...repeat(38, () => probe('ok', 0.003)), probe('timeout'), probe('timeout')];
-    const findings = dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds());
+    const findings = dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds());
     expect(findings).toEqual([
       expect.objectContaining({ check: 'dns-latency', severity: 'warning', value: 2, threshold: 0.25 }),
     ]);
@@ -104,21 +77,21 @@ describe('dns checks', () => {
   it('reports a failing server once as dns-errors, not also as a timeout tail', () => {
     const probes = [...repeat(3, () => probe('timeout')), probe('ok', 0.002)];
     expect(
-      dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds()).map((f) => f.check),
+      dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds()).map((f) => f.check),
     ).toEqual(['dns-errors']);
   });
 
   it('raises both when a server is failing and its few answers are also slow', () => {
     const probes = [...repeat(3, () => probe('timeout')), probe('late', 0.6)];
     expect(
-      dnsChecks(samplesWith({ dns: dnsSample(probes) }), defaultThresholds()).map((f) => f.check),
+      dnsChecks(samplesWith({ dns: dnsReading(probes) }), defaultThresholds()).map((f) => f.check),
     ).toEqual(['dns-errors', 'dns-latency']);
   });
 
   it('follows --threshold overrides', () => {
     const probes = [probe('timeout'), ...repeat(3, () => probe('ok', 0.1))];
     const strict = parseThresholds(['dns-failure-ratio=0.2', 'dns-latency-seconds=50ms']);
-    expect(dnsChecks(samplesWith({ dns: dnsSample(probes) }), strict).map((f) => f.check)).toEqual([
+    expect(dnsChecks(samplesWith({ dns: dnsReading(probes) }), strict).map((f) => f.check)).toEqual([
       'dns-errors',
       'dns-latency',
     ]);
@@ -127,7 +100,7 @@ describe('dns checks', () => {
   it('says what an upstream failure means', () => {
     const probes = repeat(2, () => probe('refused'));
     const [finding] = dnsChecks(
-      samplesWith({ dns: dnsSample(probes, { server: '10.0.0.2:53', role: 'upstream' }) }),
+      samplesWith({ dns: dnsReading(probes, { server: '10.0.0.2:53', role: 'upstream' }) }),
       defaultThresholds(),
     );
     expect(finding?.summary).toMatch(/^2 of 2 probes to 10\.0\.0\.2:53 failed .*upstream resolver/);
@@ -135,8 +108,8 @@ describe('dns checks', () => {
 
   it('is silent for a healthy server, an empty window, and absent or unavailable DNS', () => {
     const t = defaultThresholds();
-    expect(dnsChecks(samplesWith({ dns: dnsSample(repeat(10, () => probe('ok', 0.002))) }), t)).toEqual([]);
-    expect(dnsChecks(samplesWith({ dns: dnsSample([]) }), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsReading(repeat(10, () => probe('ok', 0.002))) }), t)).toEqual([]);
+    expect(dnsChecks(samplesWith({ dns: dnsReading([]) }), t)).toEqual([]);
     expect(dnsChecks(samplesWith({ dns: absent('no DNS server to probe') }), t)).toEqual([]);
     expect(dnsChecks(samplesWith({ dns: unavailable('config.yaml: not valid YAML') }), t)).toEqual([]);
   });

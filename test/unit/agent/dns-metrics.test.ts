@@ -4,32 +4,13 @@ import { Histogram, type Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ProbeWindow } from '../../../agent/dns/probe-window.js';
 import { DNS_LATENCY_BUCKETS, registerDnsMetrics } from '../../../agent/metrics/dns.js';
-import { absent, ok, type Reading } from '../../../agent/reading.js';
-import type { DnsProbeResult, DnsSample } from '../../../agent/sample-types.js';
+import { absent } from '../../../agent/reading.js';
+import type { DnsProbeResult } from '../../../agent/sample-types.js';
 import { metricsModule } from '../../harness/samples.js';
 import { requires } from '../../harness/system-requirements.js';
+import { dnsReading, probe } from './dns-test-support.js';
 
-const udp = (outcome: DnsProbeResult['outcome'], latencySeconds: number | null): DnsProbeResult => ({
-  name: 'kubernetes.default.svc.cluster.local.',
-  type: 'A',
-  protocol: 'udp',
-  outcome,
-  latencySeconds,
-  rcode: latencySeconds === null ? null : 'NOERROR',
-});
-const tcp = (latencySeconds: number): DnsProbeResult => ({ ...udp('ok', latencySeconds), protocol: 'tcp' });
-
-/** A cycle whose DNS sample holds these probes for one server, with the window the real code computes. */
-function dnsReading(window: ProbeWindow, probes: readonly DnsProbeResult[]): Reading<DnsSample> {
-  window.add(probes);
-  return ok({
-    source: 'flag' as const,
-    clusterDomain: 'cluster.local',
-    timeoutSeconds: 2,
-    windowSeconds: 60,
-    servers: [{ server: '10.96.0.10:53', role: 'cluster' as const, probes, window: window.stats() }],
-  });
-}
+const tcp = (latencySeconds: number): DnsProbeResult => ({ ...probe('ok', latencySeconds), protocol: 'tcp' });
 
 /** Histogram series carry their sample name (_bucket, _sum, _count); the generic JSON type hides it. */
 async function histogramValues(registry: Registry) {
@@ -48,8 +29,8 @@ describe('DNS metrics', () => {
   it('observes every answered probe once per cycle and counts every probe by outcome', async () => {
     const { registry, publish } = metricsModule(registerDnsMetrics);
     const window = new ProbeWindow(60_000, () => 0);
-    publish({ dns: dnsReading(window, [udp('ok', 0.002), udp('timeout', null), tcp(0.004)]) });
-    publish({ dns: dnsReading(window, [udp('late', 0.3), udp('refused', null), tcp(0.003)]) });
+    publish({ dns: dnsReading([probe('ok', 0.002), probe('timeout', null), tcp(0.004)], { window }) });
+    publish({ dns: dnsReading([probe('late', 0.3), probe('refused', null), tcp(0.003)], { window }) });
 
     const histogram = await histogramValues(registry);
     const count = (protocol: string) =>
@@ -94,7 +75,7 @@ describe('DNS metrics', () => {
 
   it('drops the failure-ratio series when DNS is not probed, without touching the counters', async () => {
     const { registry, publish } = metricsModule(registerDnsMetrics);
-    publish({ dns: dnsReading(new ProbeWindow(60_000, () => 0), [udp('ok', 0.001)]) });
+    publish({ dns: dnsReading([probe('ok', 0.001)]) });
     publish({ dns: absent('no DNS server to probe') });
     expect(await values(registry, 'nodedoc_dns_failure_ratio')).toEqual([]);
     expect((await values(registry, 'nodedoc_dns_probes_total')).map((v) => v.value)).toEqual([1]);
@@ -110,11 +91,7 @@ describe('DNS metrics', () => {
     it('passes promtool check metrics', async () => {
       const { registry, publish } = metricsModule(registerDnsMetrics);
       publish({
-        dns: dnsReading(new ProbeWindow(60_000, () => 0), [
-          udp('ok', 0.002),
-          udp('timeout', null),
-          tcp(0.004),
-        ]),
+        dns: dnsReading([probe('ok', 0.002), probe('timeout', null), tcp(0.004)]),
       });
       const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
       let output = '';

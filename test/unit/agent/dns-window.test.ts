@@ -2,18 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nearestRank } from '../../../agent/dns/percentile.js';
 import { ProbeWindow, ProbeWindows } from '../../../agent/dns/probe-window.js';
-import type { DnsOutcome, DnsProbeResult } from '../../../agent/sample-types.js';
-
-function probe(outcome: DnsOutcome, latencySeconds: number | null = null): DnsProbeResult {
-  return {
-    name: 'kubernetes.default.svc.cluster.local.',
-    type: 'A',
-    protocol: 'udp',
-    outcome,
-    latencySeconds,
-    rcode: latencySeconds === null ? null : 'NOERROR',
-  };
-}
+import { probe } from './dns-test-support.js';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000) {
