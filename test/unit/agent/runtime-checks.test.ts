@@ -6,18 +6,9 @@ import { NETWORK_READY, RUNTIME_READY } from '../../../agent/cri/runtime-conditi
 import { absent, ok, unavailable } from '../../../agent/reading.js';
 import type { RuntimeCondition, RuntimeSample, Samples } from '../../../agent/sample-types.js';
 import { samplesWith } from '../../harness/samples.js';
+import { NETWORK_OK, NO_CNI, READY } from './runtime-test-support.js';
 
 const SOCKET = '/run/containerd/containerd.sock';
-
-const READY: RuntimeCondition = { type: RUNTIME_READY, status: true, reason: '', message: '' };
-const NETWORK_OK: RuntimeCondition = { type: NETWORK_READY, status: true, reason: '', message: '' };
-/** containerd 1.6 with an empty CNI conf_dir (see runtime-conditions.test.ts for the capture). */
-const NO_CNI: RuntimeCondition = {
-  type: NETWORK_READY,
-  status: false,
-  reason: 'NetworkPluginNotReady',
-  message: 'Network plugin returns error: cni plugin not initialized',
-};
 
 function answered(conditions: RuntimeCondition[]): Samples['runtime'] {
   const sample: RuntimeSample = {

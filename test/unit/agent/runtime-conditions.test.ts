@@ -12,6 +12,7 @@ import {
 } from '../../../agent/cri/runtime-conditions.js';
 import { loadStatusMethods } from '../../../agent/cri/status-methods.js';
 import type { RuntimeCondition } from '../../../agent/sample-types.js';
+import { NO_CNI, READY } from './runtime-test-support.js';
 
 /**
  * The protobuf body of a real StatusResponse, captured from containerd 1.6.20~ds1-1+deb12u3 (Debian 12)
@@ -24,15 +25,7 @@ const CONTAINERD_1_6_STATUS_HEX =
   '4e6f74526561647922384e6574776f726b20706c7567696e2072657475726e73206572726f723a20636e6920706c7567696e20' +
   '6e6f7420696e697469616c697a6564';
 
-const CONTAINERD_CONDITIONS: RuntimeCondition[] = [
-  { type: RUNTIME_READY, status: true, reason: '', message: '' },
-  {
-    type: NETWORK_READY,
-    status: false,
-    reason: 'NetworkPluginNotReady',
-    message: 'Network plugin returns error: cni plugin not initialized',
-  },
-];
+const CONTAINERD_CONDITIONS: RuntimeCondition[] = [READY, NO_CNI];
 
 const condition = (type: string, status: boolean, reason = '', message = '') => ({
   type,

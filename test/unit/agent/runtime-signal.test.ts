@@ -13,7 +13,7 @@ import {
 } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CRI_API_VERSIONS, type CriApiVersion } from '../../../agent/cri/api-versions.js';
-import { NETWORK_READY, RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
+import { RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
 import { WELL_KNOWN_CRI_SOCKETS } from '../../../agent/cri/socket-discovery.js';
 import { loadStatusMethods } from '../../../agent/cri/status-methods.js';
 import type { RuntimeCondition } from '../../../agent/sample-types.js';
@@ -21,6 +21,7 @@ import { createRuntimeSignal, NO_RUNTIME_SOCKET_REASON } from '../../../agent/si
 import type { Signal } from '../../../agent/signals/signal.js';
 import { contextFor } from '../../harness/samples.js';
 import { waitFor } from '../../harness/wait-for.js';
+import { NETWORK_OK, NO_CNI, READY } from './runtime-test-support.js';
 
 /**
  * The runtime signal against real gRPC over unix sockets: a grpc-js server in this process implements
@@ -32,15 +33,6 @@ import { waitFor } from '../../harness/wait-for.js';
 /** Short, so the hanging-server tests take a fraction of a second per probe. */
 const PROBE_TIMEOUT_MS = 300;
 const CONTAINERD_SOCKET = WELL_KNOWN_CRI_SOCKETS[0];
-
-const READY: RuntimeCondition = { type: RUNTIME_READY, status: true, reason: '', message: '' };
-const NETWORK_OK: RuntimeCondition = { type: NETWORK_READY, status: true, reason: '', message: '' };
-const NO_CNI: RuntimeCondition = {
-  type: NETWORK_READY,
-  status: false,
-  reason: 'NetworkPluginNotReady',
-  message: 'Network plugin returns error: cni plugin not initialized',
-};
 
 type Behaviour =
   | { readonly kind: 'answer'; readonly conditions: RuntimeCondition[] }
