@@ -5,6 +5,7 @@ import { defaultThresholds, parseThresholds } from '../../../agent/config/thresh
 import { absent, ok, unavailable } from '../../../agent/reading.js';
 import type { ConntrackCounters, KernelEvent, Samples } from '../../../agent/sample-types.js';
 import { byCheck, samplesWith } from '../../harness/samples.js';
+import { kernelLogWith } from './kernel-test-support.js';
 
 /** Check logic on constructed samples: one cycle's conntrack reading, plus kernel-log events. */
 
@@ -60,25 +61,8 @@ function tableFull(
   };
 }
 
-function kernelLog(events: readonly KernelEvent[]): Samples['kernel'] {
-  return ok({
-    source: 'file',
-    events,
-    recordsRead: events.length,
-    recordsMissed: 0,
-    matchedTotal: {
-      'oom-kill': 0,
-      'hung-task': 0,
-      'soft-lockup': 0,
-      'readonly-remount': 0,
-      'conntrack-full': events.length,
-    },
-    eventsDropped: 0,
-  });
-}
-
 function samples(conntrack: Samples['conntrack'], events?: readonly KernelEvent[]): Samples {
-  return samplesWith(events ? { conntrack, kernel: kernelLog(events) } : { conntrack });
+  return samplesWith(events ? { conntrack, kernel: kernelLogWith(events) } : { conntrack });
 }
 
 const run = (

@@ -3,9 +3,9 @@ import { kernelChecks } from '../../../agent/checks/kernel.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import type { Finding } from '../../../agent/finding.js';
 import { ok, unavailable } from '../../../agent/reading.js';
-import type { KernelEvent, KernelSample, MemorySample, Samples } from '../../../agent/sample-types.js';
+import type { KernelEvent, MemorySample, Samples } from '../../../agent/sample-types.js';
 import { samplesWith } from '../../harness/samples.js';
-import { eventsFrom } from './kernel-test-support.js';
+import { eventsFrom, kernelLogWith } from './kernel-test-support.js';
 
 /**
  * kernelChecks on held events built from the real lines of test/fixtures/kmsg (through the pattern
@@ -13,24 +13,6 @@ import { eventsFrom } from './kernel-test-support.js';
  */
 
 const THRESHOLDS = defaultThresholds();
-
-function kernel(events: readonly KernelEvent[]): Samples['kernel'] {
-  const sample: KernelSample = {
-    source: 'file',
-    events,
-    recordsRead: 0,
-    recordsMissed: 0,
-    matchedTotal: {
-      'oom-kill': 0,
-      'hung-task': 0,
-      'soft-lockup': 0,
-      'readonly-remount': 0,
-      'conntrack-full': 0,
-    },
-    eventsDropped: 0,
-  };
-  return ok(sample);
-}
 
 function memory(oomKillsDelta: number | null): Samples['memory'] {
   const sample: MemorySample = {
@@ -47,7 +29,7 @@ function memory(oomKillsDelta: number | null): Samples['memory'] {
 }
 
 function check(files: readonly string[], extra: Partial<Samples> = {}): Finding[] {
-  return kernelChecks(samplesWith({ kernel: kernel(eventsFrom(files)), ...extra }), THRESHOLDS);
+  return kernelChecks(samplesWith({ kernel: kernelLogWith(eventsFrom(files)), ...extra }), THRESHOLDS);
 }
 
 describe('oom-kill', () => {
@@ -125,7 +107,7 @@ describe('oom-kill', () => {
         cgroup: '/system.slice/containerd.service',
       },
     };
-    const findings = kernelChecks(samplesWith({ kernel: kernel([kubelet, shim]) }), THRESHOLDS);
+    const findings = kernelChecks(samplesWith({ kernel: kernelLogWith([kubelet, shim]) }), THRESHOLDS);
     expect(findings.map((finding) => [finding.subject, finding.severity])).toEqual([
       ['/system.slice/kubelet.service', 'critical'],
       ['/system.slice/containerd.service', 'critical'],
@@ -158,7 +140,9 @@ describe('oom-kill', () => {
   });
 
   it('with the kernel log, the delta is already accounted for by the kernel signal', () => {
-    expect(kernelChecks(samplesWith({ kernel: kernel([]), memory: memory(3) }), THRESHOLDS)).toEqual([]);
+    expect(kernelChecks(samplesWith({ kernel: kernelLogWith([]), memory: memory(3) }), THRESHOLDS)).toEqual(
+      [],
+    );
   });
 });
 

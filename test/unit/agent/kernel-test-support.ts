@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { EventHold } from '../../../agent/kernel/event-hold.js';
 import { matchKernelMessage } from '../../../agent/kernel/kernel-patterns.js';
 import { type KmsgRecord, parseKmsgRecord, splitKmsgText } from '../../../agent/kernel/kmsg-record.js';
-import type { KernelEvent } from '../../../agent/sample-types.js';
+import { ok } from '../../../agent/reading.js';
+import type { KernelEvent, Samples } from '../../../agent/sample-types.js';
 
 /** Shared by the kernel-*.test.ts files: fixture paths, records, held events and host trees. */
 
@@ -37,6 +38,27 @@ export function eventsFrom(files: readonly string[], nowMs = Date.now()): Kernel
       hold.add(match, { seq: record.seq, timeMs: nowMs - records.length + index, message: record.message });
   });
   return hold.snapshot(nowMs);
+}
+
+/**
+ * A kernel-log reading holding these events (checks read only the events; the running totals stay at
+ * zero, which the metrics tests build for themselves).
+ */
+export function kernelLogWith(events: readonly KernelEvent[]): Samples['kernel'] {
+  return ok({
+    source: 'file' as const,
+    events,
+    recordsRead: 0,
+    recordsMissed: 0,
+    matchedTotal: {
+      'oom-kill': 0,
+      'hung-task': 0,
+      'soft-lockup': 0,
+      'readonly-remount': 0,
+      'conntrack-full': 0,
+    },
+    eventsDropped: 0,
+  });
 }
 
 /** A writable copy of a fixture host tree (hosts/<name>), removed by the returned function. */
