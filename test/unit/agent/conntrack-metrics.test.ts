@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerConntrackMetrics } from '../../../agent/metrics/conntrack.js';
 import { absent, ok } from '../../../agent/reading.js';
 import type { ConntrackCounters, Samples } from '../../../agent/sample-types.js';
+import { promtoolCheckMetrics } from '../../harness/promtool.js';
 import { metricsModule } from '../../harness/samples.js';
 import { requires } from '../../harness/system-requirements.js';
 
@@ -99,9 +99,8 @@ describe('conntrack metrics', () => {
       const { registry, publish } = metricsModule(registerConntrackMetrics);
       publish({ conntrack: table(10, 100, DELTAS) });
       const exposition = await registry.metrics();
-      const result = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
-      expect(`${result.stdout}${result.stderr}`).toBe('');
-      expect(result.status).toBe(0);
+      const { code, problems } = await promtoolCheckMetrics(exposition);
+      expect({ code, problems }).toEqual({ code: 0, problems: [] });
       expect(exposition).toContain('# TYPE nodedoc_conntrack_stat_drop_total counter');
       expect(exposition).toContain('# TYPE nodedoc_conntrack_entries gauge');
     });

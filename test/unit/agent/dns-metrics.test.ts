@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Histogram, type Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ProbeWindow } from '../../../agent/dns/probe-window.js';
 import { DNS_LATENCY_BUCKETS, registerDnsMetrics } from '../../../agent/metrics/dns.js';
 import { absent } from '../../../agent/reading.js';
 import type { DnsProbeResult } from '../../../agent/sample-types.js';
+import { promtoolCheckMetrics } from '../../harness/promtool.js';
 import { metricsModule } from '../../harness/samples.js';
 import { requires } from '../../harness/system-requirements.js';
 import { dnsReading, probe } from './dns-test-support.js';
@@ -93,17 +92,8 @@ describe('DNS metrics', () => {
       publish({
         dns: dnsReading([probe('ok', 0.002), probe('timeout', null), tcp(0.004)]),
       });
-      const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stdin.end(await registry.metrics());
-      const [code] = (await once(child, 'exit')) as [number | null];
-      expect({ code, output: output.trim() }).toEqual({ code: 0, output: '' });
+      const { code, problems } = await promtoolCheckMetrics(await registry.metrics());
+      expect({ code, problems }).toEqual({ code: 0, problems: [] });
     });
   });
 });
