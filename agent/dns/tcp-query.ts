@@ -1,14 +1,8 @@
 import { connect } from 'node:net';
-import { formatDuration } from '../../common/duration.js';
 import { buildQuery, matchAnswer, rcodeOf } from './dns-query.js';
 import type { ProbeQuestion } from './probe-plan.js';
-import {
-  CANCELLED,
-  type QueryOptions,
-  type QueryResult,
-  secondsSince,
-  socketFailure,
-} from './query-result.js';
+import { type QueryOptions, type QueryResult, secondsSince, socketFailure } from './query-result.js';
+import { settleQuery } from './query-settlement.js';
 import type { ServerAddress } from './server-address.js';
 
 /** DNS over TCP frames every message with its length as a 16-bit big-endian prefix (RFC 1035 4.2.2). */
@@ -23,31 +17,17 @@ const LENGTH_PREFIX_BYTES = 2;
 export function queryTcp(
   address: ServerAddress,
   question: ProbeQuestion,
-  { timeoutMs, signal }: QueryOptions,
+  options: QueryOptions,
 ): Promise<QueryResult> {
   return new Promise((resolve) => {
     const query = buildQuery(question);
     const prefix = Buffer.alloc(LENGTH_PREFIX_BYTES);
     prefix.writeUInt16BE(query.message.length);
-    let settled = false;
     let buffered = Buffer.alloc(0);
-
-    const finish = (result: QueryResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(result);
-    };
-    const onAbort = () => finish(CANCELLED);
-    const timer = setTimeout(
-      () => finish({ kind: 'timeout', reason: `no answer within ${formatDuration(timeoutMs)}` }),
-      timeoutMs,
-    );
 
     const start = process.hrtime.bigint();
     const socket = connect({ host: address.host, port: address.port, noDelay: true });
+    const { finish } = settleQuery(options, resolve, () => socket.destroy());
     socket.on('connect', () => socket.write(Buffer.concat([prefix, query.message])));
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
@@ -70,7 +50,5 @@ export function queryTcp(
     });
     socket.on('error', (error) => finish(socketFailure(error)));
     socket.on('close', () => finish({ kind: 'error', reason: 'connection closed before an answer' }));
-    if (signal?.aborted) finish(CANCELLED);
-    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,14 +1,8 @@
 import { createSocket } from 'node:dgram';
-import { formatDuration } from '../../common/duration.js';
 import { buildQuery, matchAnswer, rcodeOf } from './dns-query.js';
 import type { ProbeQuestion } from './probe-plan.js';
-import {
-  CANCELLED,
-  type QueryOptions,
-  type QueryResult,
-  secondsSince,
-  socketFailure,
-} from './query-result.js';
+import { type QueryOptions, type QueryResult, secondsSince, socketFailure } from './query-result.js';
+import { settleQuery } from './query-settlement.js';
 import { type ServerAddress, udpFamily } from './server-address.js';
 
 /**
@@ -22,59 +16,44 @@ import { type ServerAddress, udpFamily } from './server-address.js';
 export function queryUdp(
   address: ServerAddress,
   question: ProbeQuestion,
-  { timeoutMs, signal }: QueryOptions,
+  options: QueryOptions,
 ): Promise<QueryResult> {
   return new Promise((resolve) => {
     const query = buildQuery(question);
     const socket = createSocket(udpFamily(address.host));
     let sentAt: bigint | undefined;
     let peer: { address: string; port: number } | undefined;
-    let settled = false;
-
-    const finish = (result: QueryResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+    const settlement = settleQuery(options, resolve, () => {
       try {
         socket.close();
       } catch {
         // Already closed after an error: nothing left to release.
       }
-      resolve(result);
-    };
-    const onAbort = () => finish(CANCELLED);
-    const timer = setTimeout(
-      () => finish({ kind: 'timeout', reason: `no answer within ${formatDuration(timeoutMs)}` }),
-      timeoutMs,
-    );
+    });
+    // Cancelled before it began: the socket is closed already, there is nothing to send.
+    if (settlement.settled) return;
 
-    socket.on('error', (error) => finish(socketFailure(error)));
+    socket.on('error', (error) => settlement.finish(socketFailure(error)));
     socket.on('message', (message, remote) => {
       // The connected socket already filters by source; this also guards against a kernel that does not.
       if (sentAt === undefined || remote.address !== peer?.address || remote.port !== peer.port) return;
       const packet = matchAnswer(message, query);
       if (!packet) return;
-      finish({
+      settlement.finish({
         kind: 'answer',
         rcode: rcodeOf(packet),
         latencySeconds: secondsSince(sentAt),
         truncated: packet.flag_tc,
       });
     });
-    if (signal?.aborted) {
-      finish(CANCELLED);
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
     socket.connect(address.port, address.host, () => {
-      if (settled) return;
+      if (settlement.settled) return;
       // The kernel's canonical form of the peer, to compare sources with (the configured host may be
       // written differently, e.g. an uncompressed IPv6 address).
       peer = socket.remoteAddress();
       sentAt = process.hrtime.bigint();
       socket.send(query.message, (error) => {
-        if (error) finish(socketFailure(error));
+        if (error) settlement.finish(socketFailure(error));
       });
     });
   });
