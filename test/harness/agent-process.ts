@@ -69,6 +69,15 @@ export function findingsFor(report: AgentReport, cause: string): Finding[] {
   return report.findings.filter((finding) => finding.cause === cause);
 }
 
+/** The one finding of `cause` in the report; throws, listing every finding, unless there is exactly one. */
+export function onlyFinding(report: AgentReport, cause: string): Finding {
+  const [finding, ...more] = findingsFor(report, cause);
+  if (!finding || more.length > 0) {
+    throw new Error(`expected one ${cause} finding, the report has ${JSON.stringify(report.findings)}`);
+  }
+  return finding;
+}
+
 /** A continuously running agent whose metrics port is discovered from its "agent started" log line. */
 export interface RunningAgent {
   readonly child: ChildProcess;

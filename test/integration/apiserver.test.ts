@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../agent/report.js';
-import { agentOnce, findingsFor } from '../harness/agent-process.js';
+import { agentOnce, findingsFor, onlyFinding } from '../harness/agent-process.js';
 import { selfSignedCertificate } from '../harness/certificates.js';
 import { APISERVER_UNAUTHORIZED, type FakeEndpoint, startFakeEndpoint } from '../harness/http-endpoint.js';
 import { requires } from '../harness/system-requirements.js';
@@ -63,15 +63,14 @@ describe.skipIf(requires({ commands: ['openssl'] }))('API server reachability', 
       consecutiveFailures: APISERVER_FAILURES,
     });
     expect(reading.status === 'down' && reading.reason).toContain('ECONNREFUSED');
-    const findings = findingsFor(report, 'apiserver-unreachable');
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({
+    const finding = onlyFinding(report, 'apiserver-unreachable');
+    expect(finding).toMatchObject({
       check: 'apiserver-reachability',
       severity: 'critical',
       value: APISERVER_FAILURES,
       threshold: APISERVER_FAILURES,
     });
-    expect(findings[0]?.summary).toContain(server.origin);
+    expect(finding.summary).toContain(server.origin);
   });
 
   it('without --apiserver-url and outside a cluster it is absent', async () => {

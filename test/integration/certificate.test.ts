@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../agent/report.js';
-import { findingsFor, runAgent } from '../harness/agent-process.js';
+import { findingsFor, onlyFinding, runAgent } from '../harness/agent-process.js';
 import { backdatedCertificate, type Certificate, selfSignedCertificate } from '../harness/certificates.js';
 import { requires } from '../harness/system-requirements.js';
 
@@ -82,9 +82,8 @@ describe.skipIf(requires({ commands: ['openssl'] }))('kubelet client certificate
     expect(reading.subject).toContain('CN=system:node:nodedoc-test');
     expect(reading.expiresInSeconds).toBeLessThanOrEqual(3 * DAY_SECONDS);
     expectSecondsLeft(reading.expiresInSeconds, certificate.notAfter, run);
-    const findings = findingsFor(report, 'certificate-expiry');
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({
+    const finding = onlyFinding(report, 'certificate-expiry');
+    expect(finding).toMatchObject({
       check: 'kubelet-certificate',
       severity: 'warning',
       value: reading.expiresInSeconds,
@@ -119,14 +118,13 @@ describe.skipIf(requires({ commands: ['openssl'] }))('kubelet client certificate
     if (reading.status !== 'ok') return;
     expect(reading.expiresInSeconds).toBeLessThanOrEqual(-DAY_SECONDS);
     expectSecondsLeft(reading.expiresInSeconds, certificate.notAfter, run);
-    const findings = findingsFor(report, 'certificate-expiry');
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({
+    const finding = onlyFinding(report, 'certificate-expiry');
+    expect(finding).toMatchObject({
       check: 'kubelet-certificate',
       severity: 'critical',
       value: reading.expiresInSeconds,
       threshold: 0,
     });
-    expect(findings[0]?.summary).toContain('expired');
+    expect(finding.summary).toContain('expired');
   });
 });

@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FilesystemSample } from '../../agent/sample-types.js';
-import { agentOnce, findingsFor } from '../harness/agent-process.js';
+import { agentOnce, findingsFor, onlyFinding } from '../harness/agent-process.js';
 import { requires } from '../harness/system-requirements.js';
 import { mountTmpfs, type Tmpfs } from '../harness/tmpfs.js';
 
@@ -65,16 +65,15 @@ describe.skipIf(requires({ root: true, commands: ['mount', 'umount'] }))(
       expect(full.availableBytes).toBe(0);
       expect(full.availableRatio).toBe(0);
       expect(full.usedRatio).toBe(1);
-      const findings = findingsFor(report, 'disk-pressure');
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({
+      const finding = onlyFinding(report, 'disk-pressure');
+      expect(finding).toMatchObject({
         check: 'disk-space',
         severity: 'critical',
         subject: tmpfs.dir,
         value: 0,
         threshold: NODEFS_AVAILABLE_RATIO,
       });
-      expect(findings[0]?.summary).toContain(tmpfs.dir);
+      expect(finding.summary).toContain(tmpfs.dir);
       // Space, not inodes: one file does not exhaust the inode table.
       expect(findingsFor(report, 'inode-exhaustion')).toEqual([]);
     });
@@ -91,9 +90,8 @@ describe.skipIf(requires({ root: true, commands: ['mount', 'umount'] }))(
       expect(fs.inodes).toBe(kernel.files);
       expect(fs.inodesFree).toBe(0);
       expect(fs.inodesFreeRatio).toBe(0);
-      const findings = findingsFor(report, 'inode-exhaustion');
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({
+      const finding = onlyFinding(report, 'inode-exhaustion');
+      expect(finding).toMatchObject({
         check: 'disk-inodes',
         severity: 'critical',
         subject: tmpfs.dir,
@@ -116,9 +114,8 @@ describe.skipIf(requires({ root: true, commands: ['mount', 'umount'] }))(
       const fs = onlyFilesystem(report);
       expect(fs.mountPoint).toBe(tmpfs.dir);
       expect(fs.readOnly).toBe(true);
-      const findings = findingsFor(report, 'readonly-filesystem');
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({
+      const finding = onlyFinding(report, 'readonly-filesystem');
+      expect(finding).toMatchObject({
         check: 'readonly-filesystem',
         severity: 'critical',
         subject: tmpfs.dir,

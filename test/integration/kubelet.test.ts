@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../agent/report.js';
-import { agentOnce, findingsFor } from '../harness/agent-process.js';
+import { agentOnce, findingsFor, onlyFinding } from '../harness/agent-process.js';
 import { type FakeEndpoint, KUBELET_HEALTHY, startFakeEndpoint } from '../harness/http-endpoint.js';
 
 /**
@@ -68,15 +68,14 @@ describe('kubelet healthz probe', () => {
     expect(reading).toMatchObject({ status: 'down', consecutiveFailures: KUBELET_FAILURES });
     expect(reading.status === 'down' && reading.reason).toContain(`no answer within ${PROBE_TIMEOUT_MS}ms`);
     expect(kubelet.requests).toHaveLength(2);
-    const findings = findingsFor(report, 'kubelet-down');
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({
+    const finding = onlyFinding(report, 'kubelet-down');
+    expect(finding).toMatchObject({
       check: 'kubelet-health',
       severity: 'critical',
       value: KUBELET_FAILURES,
       threshold: KUBELET_FAILURES,
     });
-    expect(findings[0]?.summary).toContain(`${kubelet.origin}/healthz`);
+    expect(finding.summary).toContain(`${kubelet.origin}/healthz`);
   });
 
   it('two failures are not enough when the threshold asks for three', async () => {

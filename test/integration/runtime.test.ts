@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../agent/report.js';
-import { agentOnce, findingsFor, type RunningAgent, startAgent } from '../harness/agent-process.js';
+import {
+  agentOnce,
+  findingsFor,
+  onlyFinding,
+  type RunningAgent,
+  startAgent,
+} from '../harness/agent-process.js';
 import { type Containerd, startContainerd } from '../harness/containerd.js';
 import { type MetricSample, samplesOf, scrape } from '../harness/metrics-text.js';
 import { promtoolCheckMetrics } from '../harness/promtool.js';
@@ -79,10 +85,9 @@ describe.skipIf(requires({ root: true, commands: ['containerd', 'promtool'] }))(
       expect(network?.reason).toBe(CONTAINERD_NETWORK_REASON);
       expect(network?.message).toContain(CONTAINERD_NETWORK_MESSAGE);
 
-      const findings = findingsFor(report, 'cni-not-ready');
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({ check: 'runtime-network', severity: 'critical' });
-      expect(findings[0]?.summary).toContain(`${CONTAINERD_NETWORK_REASON}: ${network?.message}`);
+      const finding = onlyFinding(report, 'cni-not-ready');
+      expect(finding).toMatchObject({ check: 'runtime-network', severity: 'critical' });
+      expect(finding.summary).toContain(`${CONTAINERD_NETWORK_REASON}: ${network?.message}`);
       expect(findingsFor(report, 'container-runtime-down')).toEqual([]);
     });
 
@@ -97,15 +102,14 @@ describe.skipIf(requires({ root: true, commands: ['containerd', 'promtool'] }))(
       const runtime = runtimeOf(report);
       expect(runtime).toMatchObject({ status: 'down', socket: containerd.socket, consecutiveFailures: 2 });
       expect(runtime.status === 'down' && runtime.reason).toBe(`${containerd.socket}: no such file`);
-      const findings = findingsFor(report, 'container-runtime-down');
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({
+      const finding = onlyFinding(report, 'container-runtime-down');
+      expect(finding).toMatchObject({
         check: 'runtime-status',
         severity: 'critical',
         value: RUNTIME_FAILURES,
         threshold: RUNTIME_FAILURES,
       });
-      expect(findings[0]?.summary).toContain(containerd.socket);
+      expect(finding.summary).toContain(containerd.socket);
       expect(findingsFor(report, 'cni-not-ready')).toEqual([]);
     });
 
