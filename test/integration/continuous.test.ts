@@ -42,11 +42,17 @@ function value(samples: readonly MetricSample[], name: string, labels: Record<st
   return found.length === 1 ? found[0]?.value : undefined;
 }
 
-function findingLines(agent: RunningAgent, msg: string, cause: string): Record<string, unknown>[] {
-  return agent.logLines().filter((line) => {
-    const finding = line.finding as { cause?: unknown } | undefined;
-    return line.msg === msg && finding?.cause === cause;
-  });
+/** The first log line `msg` ("finding raised", "finding cleared") about `cause`, once the agent logs it. */
+function firstFindingLine(agent: RunningAgent, msg: string, cause: string): Promise<Record<string, unknown>> {
+  return waitFor(
+    `a "${msg}" line for ${cause}`,
+    () =>
+      agent.logLines().find((line) => {
+        const finding = line.finding as { cause?: unknown } | undefined;
+        return line.msg === msg && finding?.cause === cause;
+      }),
+    { timeoutMs: FAULT_TIMEOUT_MS },
+  );
 }
 
 describe.skipIf(requires({ commands: ['promtool'] }))('continuous mode', () => {
@@ -132,16 +138,9 @@ describe.skipIf(requires({ commands: ['promtool'] }))('continuous mode', () => {
 
   it('logs "finding raised" when the kubelet stops answering and "finding cleared" when it is back', async () => {
     kubelet.behave({ kind: 'hang' });
-    const [raised] = await waitFor(
-      'a "finding raised" line for kubelet-down',
-      () => {
-        const lines = findingLines(agent, 'finding raised', 'kubelet-down');
-        return lines.length > 0 ? lines : undefined;
-      },
-      { timeoutMs: FAULT_TIMEOUT_MS },
-    );
-    expect(raised?.level).toBe('warn');
-    expect(raised?.finding).toMatchObject({ check: 'kubelet-health', severity: 'critical' });
+    const raised = await firstFindingLine(agent, 'finding raised', 'kubelet-down');
+    expect(raised.level).toBe('warn');
+    expect(raised.finding).toMatchObject({ check: 'kubelet-health', severity: 'critical' });
     const during = (await scrape(agent.metricsUrl)).samples;
     expect(
       value(during, 'nodedoc_finding', {
@@ -154,19 +153,10 @@ describe.skipIf(requires({ commands: ['promtool'] }))('continuous mode', () => {
     expect(value(during, 'nodedoc_signal_state', { signal: 'kubelet', state: 'down' })).toBe(1);
 
     kubelet.behave(KUBELET_HEALTHY);
-    const [cleared] = await waitFor(
-      'a "finding cleared" line for kubelet-down',
-      () => {
-        const lines = findingLines(agent, 'finding cleared', 'kubelet-down');
-        return lines.length > 0 ? lines : undefined;
-      },
-      { timeoutMs: FAULT_TIMEOUT_MS },
-    );
-    expect(cleared?.level).toBe('info');
+    const cleared = await firstFindingLine(agent, 'finding cleared', 'kubelet-down');
+    expect(cleared.level).toBe('info');
     const lines = agent.logLines();
-    expect(lines.indexOf(cleared as Record<string, unknown>)).toBeGreaterThan(
-      lines.indexOf(raised as Record<string, unknown>),
-    );
+    expect(lines.indexOf(cleared)).toBeGreaterThan(lines.indexOf(raised));
     const after = (await scrape(agent.metricsUrl)).samples;
     expect(samplesOf(after, 'nodedoc_finding', { cause: 'kubelet-down' })).toEqual([]);
     expect(value(after, 'nodedoc_kubelet_up')).toBe(1);
