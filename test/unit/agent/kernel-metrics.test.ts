@@ -4,6 +4,7 @@ import { ok, unavailable } from '../../../agent/reading.js';
 import type { KernelEventKind, Samples } from '../../../agent/sample-types.js';
 import { parseExposition, samplesOf } from '../../harness/metrics-text.js';
 import { metricsModule } from '../../harness/samples.js';
+import { NONE_MATCHED } from './kernel-test-support.js';
 
 /** nodedoc_kernel_* on their own registry, fed cycles through the board as the agent does. */
 
@@ -13,14 +14,7 @@ function totals(counts: Partial<Record<KernelEventKind, number>>, recordsMissed 
     events: [],
     recordsRead: 10,
     recordsMissed,
-    matchedTotal: {
-      'oom-kill': 0,
-      'hung-task': 0,
-      'soft-lockup': 0,
-      'readonly-remount': 0,
-      'conntrack-full': 0,
-      ...counts,
-    },
+    matchedTotal: { ...NONE_MATCHED, ...counts },
     eventsDropped: 0,
   });
 }

@@ -6,7 +6,7 @@ import { EventHold } from '../../../agent/kernel/event-hold.js';
 import { matchKernelMessage } from '../../../agent/kernel/kernel-patterns.js';
 import { type KmsgRecord, parseKmsgRecord, splitKmsgText } from '../../../agent/kernel/kmsg-record.js';
 import { ok } from '../../../agent/reading.js';
-import type { KernelEvent, Samples } from '../../../agent/sample-types.js';
+import type { KernelEvent, KernelEventKind, Samples } from '../../../agent/sample-types.js';
 
 /** Shared by the kernel-*.test.ts files: fixture paths, records, held events and host trees. */
 
@@ -40,23 +40,23 @@ export function eventsFrom(files: readonly string[], nowMs = Date.now()): Kernel
   return hold.snapshot(nowMs);
 }
 
-/**
- * A kernel-log reading holding these events (checks read only the events; the running totals stay at
- * zero, which the metrics tests build for themselves).
- */
+/** Running totals of a kernel log that has matched nothing yet: every kind at zero. */
+export const NONE_MATCHED: Readonly<Record<KernelEventKind, number>> = {
+  'oom-kill': 0,
+  'hung-task': 0,
+  'soft-lockup': 0,
+  'readonly-remount': 0,
+  'conntrack-full': 0,
+};
+
+/** A kernel-log reading holding these events (checks read only the events; the totals stay at zero). */
 export function kernelLogWith(events: readonly KernelEvent[]): Samples['kernel'] {
   return ok({
     source: 'file' as const,
     events,
     recordsRead: 0,
     recordsMissed: 0,
-    matchedTotal: {
-      'oom-kill': 0,
-      'hung-task': 0,
-      'soft-lockup': 0,
-      'readonly-remount': 0,
-      'conntrack-full': 0,
-    },
+    matchedTotal: NONE_MATCHED,
     eventsDropped: 0,
   });
 }
