@@ -1,0 +1,68 @@
+import type { FlagSpec } from '../../common/cli/flag-spec.js';
+
+/** Defaults, named so that code, help and docs agree. */
+export const DEFAULT_GRPC_LISTEN = ':50051';
+export const DEFAULT_HTTP_LISTEN = ':8080';
+export const DEFAULT_DATA_DIR = './data';
+/** A day of timelines: enough to look back over a night's page; the store prunes anything older. */
+export const DEFAULT_RETENTION = '24h';
+export const DEFAULT_LOG_LEVEL = 'info';
+
+export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
+  { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
+  { name: 'version', type: 'boolean', env: false, description: 'Print the version and exit.' },
+  {
+    name: 'grpc-listen',
+    type: 'string',
+    placeholder: 'HOST:PORT',
+    defaultText: DEFAULT_GRPC_LISTEN,
+    description: 'Where agents stream their reports and clients query (gRPC, with health and reflection).',
+  },
+  {
+    name: 'http-listen',
+    type: 'string',
+    placeholder: 'HOST:PORT',
+    defaultText: DEFAULT_HTTP_LISTEN,
+    description: 'Where the HTTP/JSON API, /metrics, /healthz and /readyz are served.',
+  },
+  {
+    name: 'data-dir',
+    type: 'string',
+    placeholder: 'DIR',
+    defaultText: DEFAULT_DATA_DIR,
+    description: 'Directory of the embedded store (created if missing); it survives restarts.',
+  },
+  {
+    name: 'retention',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_RETENTION,
+    description: 'Timeline entries older than this are pruned, and nodes silent for longer are forgotten.',
+  },
+  {
+    name: 'tls-cert',
+    type: 'string',
+    placeholder: 'PATH',
+    description: 'Server certificate (PEM) for gRPC mTLS; --tls-cert, --tls-key and --tls-ca go together.',
+  },
+  {
+    name: 'tls-key',
+    type: 'string',
+    placeholder: 'PATH',
+    description: 'Private key (PEM) of --tls-cert.',
+  },
+  {
+    name: 'tls-ca',
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      "CA bundle (PEM) that agents' client certificates must chain to; a node's name is then taken from its certificate (CN, else the first DNS SAN).",
+  },
+  {
+    name: 'log-level',
+    type: 'string',
+    placeholder: 'LEVEL',
+    defaultText: DEFAULT_LOG_LEVEL,
+    description: 'One of fatal, error, warn, info, debug, trace.',
+  },
+];
