@@ -1,0 +1,46 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
+import { VERSION } from '../../common/version.js';
+import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
+import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
+import { registerNodeStatusMetric } from './node-status-metric.js';
+import { registerStoreSizeMetric } from './store-size-metric.js';
+
+/** The event-loop monitor's period: the collector is busy anyway, so its wake-ups cost nothing noticeable. */
+const EVENT_LOOP_RESOLUTION_MS = 20;
+
+export interface CollectorMetrics {
+  readonly registry: Registry;
+  readonly ingest: IngestMetrics;
+  readonly watchers: Gauge;
+  readonly prunedEntries: Counter;
+}
+
+/** Every metric family of the collector on one registry. */
+export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): CollectorMetrics {
+  const registry = new Registry();
+  registerProcessMetrics(registry, 'nodedoc_collector_', { eventLoopResolutionMs: EVENT_LOOP_RESOLUTION_MS });
+  new Gauge({
+    name: 'nodedoc_collector_info',
+    help: 'Constant 1, labelled with the collector version.',
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version: VERSION }, 1);
+  const ingest = registerIngestMetrics(registry);
+  registerNodeStatusMetric(registry, board);
+  registerStoreSizeMetric(registry, dataDir);
+  return {
+    registry,
+    ingest,
+    watchers: new Gauge({
+      name: 'nodedoc_collector_watchers',
+      help: 'WatchDiagnoses streams open now.',
+      registers: [registry],
+    }),
+    prunedEntries: new Counter({
+      name: 'nodedoc_collector_pruned_entries_total',
+      help: 'Timeline entries deleted for being older than --retention.',
+      registers: [registry],
+    }),
+  };
+}
