@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { sendMetrics } from '../../common/http/send-metrics.js';
+import type { CollectorState } from '../collector-state.js';
+import { causeCatalog } from '../diagnosis/cause-titles.js';
+import { collectorError } from '../errors.js';
+import { nodeParameter } from '../query/node-parameter.js';
+import { timelineWindow } from '../query/timeline-window.js';
+import {
+  causeInfoToJson,
+  detailToJson,
+  type JsonObject,
+  summaryToJson,
+  timelineToJson,
+} from '../views/json-view.js';
+import { placeholderPage } from './placeholder-page.js';
+import { Router } from './router.js';
+import { parseIntegerParameter, parseTimeParameter } from './time-parameter.js';
+
+export interface HttpDependencies {
+  readonly state: CollectorState;
+  readonly registry: Registry;
+  readonly now: () => number;
+  readonly version: string;
+}
+
+/** What a handler answers; `sent` means it wrote the response itself (/metrics). */
+export type Reply =
+  | { readonly kind: 'json'; readonly status: number; readonly body: JsonObject | JsonObject[] }
+  | { readonly kind: 'html'; readonly body: string }
+  | { readonly kind: 'sent' };
+
+export interface RequestContext {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+}
+
+export interface Endpoint {
+  /** Query parameters the endpoint takes; others are a 400. Undefined: parameters are ignored. */
+  readonly query?: readonly string[];
+  run(context: RequestContext): Promise<Reply> | Reply;
+}
+
+function json(body: JsonObject | JsonObject[], status = 200): Reply {
+  return { kind: 'json', status, body };
+}
+
+/** A parameter's single value; given twice is ambiguous, so a 400. */
+function single(query: URLSearchParams, name: string): string | undefined {
+  const values = query.getAll(name);
+  if (values.length > 1) throw collectorError('INVALID_PARAMETER', { name, reason: 'given more than once' });
+  return values[0];
+}
+
+/** Every route of the HTTP server. */
+export function apiRouter(deps: HttpDependencies): Router<Endpoint> {
+  const { state, now } = deps;
+  return new Router<Endpoint>()
+    .add('GET', '/', { run: () => ({ kind: 'html', body: placeholderPage(deps.version) }) })
+    .add('GET', '/healthz', { run: () => json({ status: 'ok' }) })
+    .add('GET', '/readyz', {
+      run: () => {
+        const readiness = state.readiness();
+        if (!readiness.ready) throw collectorError('NOT_READY', { reason: readiness.reason });
+        return json({ status: 'ready' });
+      },
+    })
+    .add('GET', '/metrics', {
+      run: ({ request, response }) => {
+        // 15,000 nodes are 60,000 status series: worth compressing for the scraper.
+        sendMetrics(request, response, deps.registry, { gzip: true });
+        return { kind: 'sent' };
+      },
+    })
+    .add('GET', '/api/v1/nodes', {
+      query: [],
+      run: () => json(state.require().views.summaries().map(summaryToJson)),
+    })
+    .add('GET', '/api/v1/nodes/:node', {
+      query: [],
+      run: async ({ params }) => {
+        const node = nodeParameter(params.node ?? '');
+        const detail = await state.require().views.detail(node);
+        if (!detail) throw collectorError('NODE_NOT_FOUND', { node });
+        return json(detailToJson(detail));
+      },
+    })
+    .add('GET', '/api/v1/nodes/:node/timeline', {
+      query: ['since', 'until', 'limit'],
+      run: async ({ params, query }) => {
+        const node = nodeParameter(params.node ?? '');
+        const nowMs = now();
+        const since = single(query, 'since');
+        const until = single(query, 'until');
+        const limit = single(query, 'limit');
+        const window = timelineWindow(
+          {
+            sinceMs: since === undefined ? undefined : parseTimeParameter('since', since, nowMs),
+            untilMs: until === undefined ? undefined : parseTimeParameter('until', until, nowMs),
+            limit: limit === undefined ? undefined : parseIntegerParameter('limit', limit),
+          },
+          nowMs,
+        );
+        const points = await state
+          .require()
+          .views.timeline(node, window.sinceMs, window.untilMs, window.limit);
+        if (!points) throw collectorError('NODE_NOT_FOUND', { node });
+        return json(timelineToJson(node, points));
+      },
+    })
+    .add('GET', '/api/v1/causes', { query: [], run: () => json(causeCatalog().map(causeInfoToJson)) });
+}
