@@ -1,0 +1,220 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { formatListenAddress } from '../common/listen-address.js';
+import { VERSION } from '../common/version.js';
+import { CollectorState } from './collector-state.js';
+import type { CollectorConfig } from './config/collector-config.js';
+import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
+import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
+import { startHttpServer } from './http/http-server.js';
+import { ReportSession } from './ingest/report-session.js';
+import { StreamRegistry } from './ingest/stream-registry.js';
+import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-registry.js';
+import { queryServiceHandlers } from './query/query-service.js';
+import { WatchRegistry } from './query/watch-diagnoses.js';
+import { describeListenError, StartupError } from './startup-error.js';
+import type { NodeStore } from './store/node-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { NodeViews } from './views/node-views.js';
+
+/** How often silence is re-judged: a node turns Unreachable within a second of its third missed interval. */
+export const SWEEP_INTERVAL_MS = 1_000;
+/** Retention runs this often (and once at start-up); the window itself is --retention. */
+export const PRUNE_INTERVAL_MS = 60_000;
+/**
+ * Shutdown waits this long for streams to end after being told to (each finishes the batch it is storing
+ * first); whatever is still open then is cut. Kubernetes' default grace period is 30 s.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface CollectorHooks {
+  /** Opens the store (default: SqliteStore under --data-dir). Tests delay it to watch health flip. */
+  readonly openStore?: (dataDir: string) => Promise<NodeStore> | NodeStore;
+  readonly now?: () => number;
+  /** Shorter idle-connection timeout for tests. */
+  readonly idleConnectionMs?: number;
+}
+
+export interface RunningCollector {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly metrics: CollectorMetrics;
+  /** Resolves once the store is open and the collector SERVING (start resolves before that). */
+  readonly serving: Promise<void>;
+  /** Stops accepting, lets streams end, flushes and closes the store. */
+  stop(): Promise<void>;
+}
+
+function closeHttp(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function shutdownGrpc(server: GrpcServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function setHealth(health: HealthImplementation, status: 'SERVING' | 'NOT_SERVING'): void {
+  for (const service of HEALTH_SERVICES) health.setStatus(service, status);
+}
+
+/**
+ * Starts the collector: gRPC first (health NOT_SERVING), then HTTP, then the store in the background; once
+ * the store is open and the board loaded, health turns SERVING. Throws StartupError when a port cannot be
+ * bound; a store that will not open rejects `serving` with one.
+ */
+export async function startCollector(
+  config: CollectorConfig,
+  logger: Logger,
+  hooks: CollectorHooks = {},
+): Promise<RunningCollector> {
+  const now = hooks.now ?? Date.now;
+  const state = new CollectorState();
+  const board = new DiagnosisBoard(now);
+  const metrics = createCollectorMetrics(board, config.dataDir);
+  const streams = new StreamRegistry<ReportSession>();
+  const watchers = new WatchRegistry();
+
+  const grpcAddress = formatListenAddress(config.grpcListen);
+  let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
+  try {
+    grpc = await startGrpcServer({
+      listen: config.grpcListen,
+      tls: config.tls,
+      idleConnectionMs: hooks.idleConnectionMs,
+      agentService: {
+        Report: (call) =>
+          new ReportSession(call, {
+            state,
+            board,
+            metrics: metrics.ingest,
+            streams,
+            logger,
+            mtls: config.tls !== undefined,
+            now,
+          }).start(),
+      },
+      queryService: queryServiceHandlers({
+        state,
+        board,
+        logger,
+        now,
+        watchers,
+        watchersGauge: metrics.watchers,
+      }),
+    });
+  } catch (error) {
+    const reason = describeListenError(error);
+    throw new StartupError(
+      config.tls && !reason.includes('address')
+        ? `cannot serve gRPC with TLS on ${grpcAddress}: ${reason}`
+        : `cannot listen for gRPC on ${grpcAddress}: ${reason}`,
+    );
+  }
+  state.grpcStarted();
+
+  let http: HttpServer;
+  let httpPort: number;
+  try {
+    ({
+      server: http,
+      address: { port: httpPort },
+    } = await startHttpServer(config.httpListen, {
+      state,
+      registry: metrics.registry,
+      now,
+      version: VERSION,
+      logger,
+    }));
+  } catch (error) {
+    grpc.server.forceShutdown();
+    throw new StartupError(
+      `cannot listen for HTTP on ${formatListenAddress(config.httpListen)}: ${describeListenError(error)}`,
+    );
+  }
+  logger.info(
+    {
+      grpc: formatListenAddress({ host: config.grpcListen.host, port: grpc.port }),
+      http: formatListenAddress({ host: config.httpListen.host, port: httpPort }),
+      dataDir: config.dataDir,
+      mtls: config.tls !== undefined,
+      version: VERSION,
+    },
+    'collector listening',
+  );
+
+  const timers: NodeJS.Timeout[] = [];
+  let store: NodeStore | undefined;
+  const prune = async (opened: NodeStore) => {
+    const cutoff = now() - config.retentionMs;
+    try {
+      const deleted = await opened.prune(cutoff);
+      metrics.prunedEntries.inc(deleted);
+      const forgotten = board.forget(cutoff);
+      if (deleted > 0 || forgotten.length > 0) logger.info({ deleted, forgotten }, 'retention pruned');
+    } catch (error) {
+      if (!state.shuttingDown) logger.error({ err: error }, 'retention prune failed');
+    }
+  };
+
+  const serving = (async () => {
+    try {
+      store = await (hooks.openStore ?? ((dir: string) => SqliteStore.open(dir)))(config.dataDir);
+      board.load(await store.listNodes());
+    } catch (error) {
+      throw new StartupError(
+        `cannot open the store: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const opened = store;
+    const views = new NodeViews(opened, board);
+    state.storeOpened({ store: opened, views });
+    setHealth(grpc.health, 'SERVING');
+    logger.info({ nodes: board.entries().length }, 'store open; serving');
+    views.seedAll().catch((error: unknown) => logger.warn({ err: error }, 'rebuilding finding runs failed'));
+    timers.push(setInterval(() => board.sweep(), SWEEP_INTERVAL_MS).unref());
+    timers.push(setInterval(() => void prune(opened), PRUNE_INTERVAL_MS).unref());
+    void prune(opened);
+  })();
+  // Observed here so a failure is not an unhandled rejection when the caller awaits it later.
+  serving.catch(() => undefined);
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    state.shutdownStarted();
+    setHealth(grpc.health, 'NOT_SERVING');
+    for (const timer of timers) clearInterval(timer);
+    const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
+    watchers.endAll();
+    // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.
+    await Promise.race([streams.drainAll(), grpcDone]);
+    await grpcDone;
+    await serving.catch(() => undefined);
+    if (store) await store.close();
+    await closeHttp(http);
+  };
+
+  return {
+    grpcPort: grpc.port,
+    httpPort,
+    metrics,
+    serving,
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
