@@ -61,7 +61,8 @@ export function queryServiceHandlers(deps: QueryDependencies): QueryServiceHandl
         {
           sinceMs: request.since ? fromTimestamp(request.since) : undefined,
           untilMs: request.until ? fromTimestamp(request.until) : undefined,
-          limit: request.limit,
+          // proto3 has no "unset" for a scalar: 0 means the server's default.
+          limit: request.limit === 0 ? undefined : request.limit,
         },
         now(),
       );

@@ -15,7 +15,10 @@ export interface TimelineWindow {
   readonly limit: number;
 }
 
-/** Applies defaults and checks the window; throws INVALID_PARAMETER or EMPTY_TIME_RANGE. */
+/**
+ * Applies defaults (undefined: not asked for) and checks the window; throws INVALID_PARAMETER or
+ * EMPTY_TIME_RANGE.
+ */
 export function timelineWindow(
   asked: { sinceMs?: number | undefined; untilMs?: number | undefined; limit?: number | undefined },
   nowMs: number,
@@ -25,7 +28,7 @@ export function timelineWindow(
   if (sinceMs >= untilMs) {
     throw collectorError('EMPTY_TIME_RANGE', { since: toRfc3339(sinceMs), until: toRfc3339(untilMs) });
   }
-  const limit = asked.limit === undefined || asked.limit === 0 ? DEFAULT_TIMELINE_LIMIT : asked.limit;
+  const limit = asked.limit ?? DEFAULT_TIMELINE_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TIMELINE_LIMIT) {
     throw collectorError('INVALID_PARAMETER', {
       name: 'limit',
