@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { agentReadmeSections } = await import(`${root}dist/agent/config/readme-sections.js`);
-const sections = { ...agentReadmeSections() };
+const { collectorReadmeSections } = await import(`${root}dist/collector/config/readme-sections.js`);
+const sections = { ...agentReadmeSections(), ...collectorReadmeSections() };
 
 const path = `${root}README.md`;
 let text = readFileSync(path, 'utf8');
