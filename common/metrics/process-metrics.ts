@@ -56,22 +56,39 @@ export function registerProcessMetrics(
   const resolution = options.eventLoopResolutionMs;
   if (resolution === undefined) return;
   // Delay of the event loop since the previous scrape: a wedged loop or a starved CPU shows here first.
+  // One gauge per statistic (prom-client's own nodejs_eventloop_lag_p50_seconds idiom): a gauge with a
+  // "quantile" label is reserved for summaries and fails `promtool check metrics`.
   const delay = monitorEventLoopDelay({ resolution });
   delay.enable();
-  new Gauge({
-    name: `${prefix}eventloop_delay_seconds`,
-    help: 'Event-loop delay since the previous scrape, by quantile (0.5, 0.99, 1 = max), seconds.',
-    labelNames: ['quantile'],
-    registers: [registry],
-    collect() {
-      // The monitor reports nanoseconds and includes its own resolution in every sample.
-      const seconds = (nanos: number) => Math.max(nanos / 1e9 - resolution / 1000, 0);
-      if (delay.count > 0) {
-        this.set({ quantile: '0.5' }, seconds(delay.percentile(50)));
-        this.set({ quantile: '0.99' }, seconds(delay.percentile(99)));
-        this.set({ quantile: '1' }, seconds(delay.max));
-      }
-      delay.reset();
-    },
-  });
+  // The monitor reports nanoseconds and includes its own resolution in every sample.
+  const seconds = (nanos: number) => Math.max(nanos / 1e9 - resolution / 1000, 0);
+  // prom-client collects in registration order, so the first gauge takes the window's snapshot and resets
+  // the monitor, and the other two report from that same snapshot.
+  let window: Record<'p50' | 'p99' | 'max', number> | undefined;
+  const statistics = [
+    ['p50', 'median'],
+    ['p99', '99th percentile'],
+    ['max', 'maximum'],
+  ] as const;
+  for (const [index, [statistic, what]] of statistics.entries()) {
+    new Gauge({
+      name: `${prefix}eventloop_delay_${statistic}_seconds`,
+      help: `Event-loop delay since the previous scrape, ${what}, seconds.`,
+      registers: [registry],
+      collect() {
+        if (index === 0) {
+          window =
+            delay.count > 0
+              ? {
+                  p50: seconds(delay.percentile(50)),
+                  p99: seconds(delay.percentile(99)),
+                  max: seconds(delay.max),
+                }
+              : undefined;
+          delay.reset();
+        }
+        if (window) this.set(window[statistic]);
+      },
+    });
+  }
 }

@@ -40,7 +40,7 @@ describe('README.md collector sections', () => {
       'nodedoc_collector_streams_rejected_total',
       'nodedoc_collector_ingest_latency_seconds',
       'nodedoc_collector_store_size_bytes',
-      'nodedoc_collector_eventloop_delay_seconds',
+      'nodedoc_collector_eventloop_delay_p99_seconds',
       'nodedoc_node_status',
     ]) {
       expect(metrics).toContain(`| \`${metric}\` |`);
