@@ -1,9 +1,12 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import { formatBytes, parseBytes } from '../../common/bytes.js';
 import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
 import { parseDuration } from '../../common/duration.js';
-import { type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
+import { formatListenAddress, type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
+import { MIN_SPOOL_MAX_BYTES } from '../link/spool.js';
+import { checkTlsFiles, type TlsFiles } from '../link/tls-files.js';
 import type { FilesystemRole } from '../sample-types.js';
 import {
   DEFAULT_DISK_PATHS,
@@ -18,6 +21,7 @@ import {
   DEFAULT_ONCE_GAP,
   DEFAULT_PROBE_TIMEOUT,
   DEFAULT_REDISCOVER_INTERVAL,
+  DEFAULT_SPOOL_MAX_BYTES,
 } from './agent-flags.js';
 import { parseThresholds, type Thresholds } from './thresholds.js';
 
@@ -66,6 +70,12 @@ export interface AgentConfig {
   readonly rediscoverMs: number;
   readonly eventHoldMs: number;
   readonly spoolDir: string | undefined;
+  /** --collector as a gRPC target ("host:port", "[v6]:port"); undefined: no link, the agent stays local. */
+  readonly collector: string | undefined;
+  /** Cap of the report spool, bytes. */
+  readonly spoolMaxBytes: number;
+  /** mTLS to the collector: all three files or none (checked to be a usable certificate, key and CA). */
+  readonly tls: TlsFiles | undefined;
   readonly metricsListen: ListenAddress;
   readonly logLevel: string;
   readonly thresholds: Thresholds;
@@ -125,6 +135,55 @@ function url(flags: ParsedFlags, name: string): string | undefined {
   return text;
 }
 
+/** "collector.nodedoc:50051", "10.0.0.5:50051", "[fd00::5]:50051": a host is required, and a port. */
+function collectorTarget(flags: ParsedFlags): string | undefined {
+  const text = flags.string('collector');
+  if (text === undefined) return undefined;
+  const address = parseListenAddress(text);
+  if (!address?.host || address.port < 1) {
+    throw new UsageError(
+      `--collector ${text}: expected HOST:PORT, e.g. nodedoc-collector:50051 or 10.0.0.5:50051`,
+    );
+  }
+  return formatListenAddress(address);
+}
+
+function spoolMaxBytes(flags: ParsedFlags): number {
+  const text = flags.string('spool-max-bytes') ?? DEFAULT_SPOOL_MAX_BYTES;
+  const bytes = parseBytes(text);
+  if (bytes === undefined || bytes < MIN_SPOOL_MAX_BYTES) {
+    throw new UsageError(
+      `--spool-max-bytes ${text}: expected a size of at least ${formatBytes(MIN_SPOOL_MAX_BYTES)}, e.g. 64Mi`,
+    );
+  }
+  return bytes;
+}
+
+/** All three TLS flags or none; with them, the files must make a usable client identity and CA. */
+function tlsFiles(flags: ParsedFlags, collector: string | undefined, once: boolean): TlsFiles | undefined {
+  const names = ['tls-cert', 'tls-key', 'tls-ca'] as const;
+  const given = names.filter((name) => flags.given(name));
+  if (given.length === 0) return undefined;
+  if (given.length < names.length) {
+    const missing = names.filter((name) => !given.includes(name)).map((name) => `--${name}`);
+    throw new UsageError(`--tls-cert, --tls-key and --tls-ca go together: ${missing.join(' and ')} missing`);
+  }
+  const files = {
+    certPath: flags.string('tls-cert') ?? '',
+    keyPath: flags.string('tls-key') ?? '',
+    caPath: flags.string('tls-ca') ?? '',
+  };
+  // --once never connects: TLS settings from the environment (a DaemonSet's) must not stop a one-off look.
+  if (once) return files;
+  if (collector === undefined) throw new UsageError('--tls-cert, --tls-key and --tls-ca need --collector');
+  try {
+    checkTlsFiles(files);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return files;
+}
+
 export function buildAgentConfig(flags: ParsedFlags, env: NodeJS.ProcessEnv): AgentConfig {
   const once = flags.boolean('once');
   const json = flags.boolean('json');
@@ -149,6 +208,7 @@ export function buildAgentConfig(flags: ParsedFlags, env: NodeJS.ProcessEnv): Ag
   const metricsText = flags.string('metrics-listen') ?? DEFAULT_METRICS_LISTEN;
   const metricsListen = parseListenAddress(metricsText);
   if (!metricsListen) throw new UsageError(`--metrics-listen ${metricsText}: expected HOST:PORT or :PORT`);
+  const collector = collectorTarget(flags);
 
   return {
     once,
@@ -175,6 +235,9 @@ export function buildAgentConfig(flags: ParsedFlags, env: NodeJS.ProcessEnv): Ag
     rediscoverMs: duration(flags, 'rediscover-interval', DEFAULT_REDISCOVER_INTERVAL, 0),
     eventHoldMs: duration(flags, 'event-hold', DEFAULT_EVENT_HOLD, 0),
     spoolDir: flags.string('spool-dir'),
+    collector,
+    spoolMaxBytes: spoolMaxBytes(flags),
+    tls: tlsFiles(flags, collector, once),
     metricsListen,
     logLevel,
     thresholds: parseThresholds(flags.list('threshold')),

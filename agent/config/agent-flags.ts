@@ -20,6 +20,8 @@ export const DEFAULT_EVENT_HOLD = '5m';
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** Absent endpoints are looked for again this often (see AbsentRecheck). */
 export const DEFAULT_REDISCOVER_INTERVAL = '30s';
+/** About two days of reports at the default interval, at a few KiB each. */
+export const DEFAULT_SPOOL_MAX_BYTES = '64Mi';
 
 export const AGENT_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -161,10 +163,45 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
       'Kernel-log events (OOM kills, hung tasks) stay active findings this long; also the look-back at start.',
   },
   {
+    name: 'collector',
+    type: 'string',
+    placeholder: 'HOST:PORT',
+    description:
+      'Collector to stream reports to (gRPC) in continuous mode; reports are spooled until it acknowledges them. Unset: the agent only logs and serves metrics.',
+  },
+  {
     name: 'spool-dir',
     type: 'string',
     placeholder: 'DIR',
-    description: 'Directory for state that must survive restarts (the last boot id). Unset: nothing is kept.',
+    description:
+      'Directory for state that must survive restarts: the last boot id and the spool of reports the collector has not acknowledged. Unset: the spool is in memory and dies with the process.',
+  },
+  {
+    name: 'spool-max-bytes',
+    type: 'string',
+    placeholder: 'SIZE',
+    defaultText: DEFAULT_SPOOL_MAX_BYTES,
+    description:
+      'Cap of the spool (on disk or in memory); over it the oldest unacknowledged reports are dropped.',
+  },
+  {
+    name: 'tls-cert',
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'Client certificate (PEM) for mTLS to the collector, which takes the node identity from it; with --tls-key and --tls-ca.',
+  },
+  {
+    name: 'tls-key',
+    type: 'string',
+    placeholder: 'PATH',
+    description: 'Private key (PEM) of --tls-cert.',
+  },
+  {
+    name: 'tls-ca',
+    type: 'string',
+    placeholder: 'PATH',
+    description: "CA bundle (PEM) that signed the collector's certificate.",
   },
   {
     name: 'metrics-listen',

@@ -3,6 +3,7 @@ import { registerProcessMetrics } from '../../common/metrics/process-metrics.js'
 import type { AgentConfig } from '../config/agent-config.js';
 import type { CycleBoard } from '../cycle-board.js';
 import type { Inventory } from '../inventory.js';
+import type { LinkObserver } from '../link/link-observer.js';
 import { registerAgentInfo } from './agent-info.js';
 import { registerConntrackMetrics } from './conntrack.js';
 import { registerDnsMetrics } from './dns.js';
@@ -10,6 +11,7 @@ import { registerEndpointGauges } from './endpoints.js';
 import { registerFindings } from './findings.js';
 import { registerHostGauges } from './host.js';
 import { registerKernelMetrics } from './kernel.js';
+import { registerLinkMetrics } from './link.js';
 import type { MetricsContext } from './metrics-context.js';
 import { registerRuntimeMetrics } from './runtime.js';
 import { registerSamplingMetrics, type SamplingMetrics } from './sampling.js';
@@ -21,7 +23,7 @@ export function createAgentMetrics(
   board: CycleBoard,
   config: AgentConfig,
   inventory: Inventory,
-): { registry: Registry; sampling: SamplingMetrics } {
+): { registry: Registry; sampling: SamplingMetrics; link: LinkObserver } {
   const registry = new Registry();
   const context: MetricsContext = { registry, board, config, inventory };
   registerProcessMetrics(registry, 'nodedoc_agent_');
@@ -36,5 +38,5 @@ export function createAgentMetrics(
   registerConntrackMetrics(context);
   registerDnsMetrics(context);
   registerKernelMetrics(context);
-  return { registry, sampling };
+  return { registry, sampling, link: registerLinkMetrics(context) };
 }

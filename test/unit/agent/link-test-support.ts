@@ -55,6 +55,8 @@ export interface SeenStream {
 }
 
 export interface CollectorBehaviour {
+  /** Answer a Hello with a Welcome (default true); false: accept the stream and say nothing. */
+  welcome: boolean;
   /** Acknowledge each batch once stored (default true). */
   ack: boolean;
   /** Stop reading after the Hello and Welcome: HTTP/2 flow control then pushes back on the agent. */
@@ -97,6 +99,7 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
   const streams: SeenStream[] = [];
   const stalled: ServerDuplexStream<AgentMessage__Output, CollectorMessage>[] = [];
   let behaviour: CollectorBehaviour = {
+    welcome: true,
     ack: true,
     stallReading: false,
     settingsIntervalMs: undefined,
@@ -113,13 +116,15 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
       } = {
         hello: undefined,
         batches: [],
-        peerCommonName: [call.getAuthContext().sslPeerCertificate?.subject?.CN ?? []].flat().join(',') || undefined,
+        peerCommonName:
+          [call.getAuthContext().sslPeerCertificate?.subject?.CN ?? []].flat().join(',') || undefined,
       };
       streams.push(seen);
       call.on('data', (message: AgentMessage__Output) => {
         if (message.body === 'hello' && message.hello) {
           seen.hello = message.hello;
           epoch = message.hello.epoch;
+          if (!behaviour.welcome) return;
           call.write({
             welcome: {
               storedSequence: store.storedSequence(epoch).toString(),

@@ -1,0 +1,195 @@
+import type { ChannelCredentials, Client } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Hello } from '../../proto/gen/nodedoc/v1/Hello.js';
+import { backoffDelayMs } from './backoff.js';
+import { linkChannelOptions } from './channel-options.js';
+import type { LinkCodec } from './link-codec.js';
+import type { LinkObserver } from './link-observer.js';
+import type { LinkTuning } from './link-tuning.js';
+import { ReportStream } from './report-stream.js';
+import type { Spool } from './spool.js';
+
+type Grpc = typeof import('@grpc/grpc-js');
+
+export interface CollectorLinkOptions {
+  readonly grpc: Grpc;
+  /** HOST:PORT of the collector. */
+  readonly target: string;
+  readonly credentials: ChannelCredentials;
+  readonly spool: Spool;
+  readonly codec: LinkCodec;
+  /** The Hello for the next stream (the boot id and interval may have changed since the last). */
+  readonly hello: () => Hello;
+  readonly intervalMs: () => number;
+  readonly onSettings: (intervalMs: number) => void;
+  readonly logger: Logger;
+  readonly observer: LinkObserver;
+  readonly tuning: LinkTuning;
+}
+
+/**
+ * The agent's link to the collector: ONE grpc-js client (one channel, one HTTP/2 connection) for the
+ * agent's life, and on it one Report stream at a time. When a stream ends — collector gone, frozen
+ * (keepalive), silent (watchdog) — the next one is opened after a jittered exponential backoff, reset
+ * once a stream stayed up for a healthy while. The spool holds everything meanwhile; each new stream
+ * replays what the collector's Welcome says it lacks.
+ *
+ * Logs one line per transition: up, down (with the reason), and "unreachable" once when the first
+ * attempts fail; the attempts in between are debug lines.
+ */
+export class CollectorLink {
+  private readonly client: Client;
+  private stream: ReportStream | undefined;
+  private running: Promise<void> | undefined;
+  private closing = false;
+  private cancelSleep: (() => void) | undefined;
+  private isUp = false;
+  private readonly progressWaiters = new Set<() => void>();
+
+  constructor(private readonly options: CollectorLinkOptions) {
+    this.client = new options.grpc.Client(
+      options.target,
+      options.credentials,
+      linkChannelOptions(options.tuning),
+    );
+  }
+
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  /** Starts connecting (once). */
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** A report was added to the spool. */
+  notify(): void {
+    this.stream?.notify();
+  }
+
+  /**
+   * Waits until the collector acknowledged everything in the spool, at most `timeoutMs`. Resolves true
+   * when nothing is left unacknowledged.
+   */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const { spool } = this.options;
+    const deadline = performance.now() + timeoutMs;
+    while (spool.pendingReports > 0 && !this.closing) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      let waiter: (() => void) | undefined;
+      await new Promise<void>((resolve) => {
+        waiter = resolve;
+        this.progressWaiters.add(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+      if (waiter) this.progressWaiters.delete(waiter);
+    }
+    return spool.pendingReports === 0;
+  }
+
+  /** Ends the stream and closes the channel. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.cancelSleep?.();
+    this.stream?.stop('the agent is shutting down');
+    await this.running;
+    this.client.close();
+    for (const waiter of this.progressWaiters) waiter();
+  }
+
+  private async run(): Promise<void> {
+    const { grpc, tuning, logger, observer, spool, target } = this.options;
+    const statusNames = grpc.status as unknown as Record<number, string>;
+    /** Streams that ended without a healthy while up, in a row: the backoff exponent. */
+    let failures = 0;
+    /** Whether the current outage was logged (at warn) already. */
+    let outageLogged = false;
+    let downSince = performance.now();
+    /** Streams opened since the link was last up (for the log). */
+    let attempts = 0;
+    let opened = 0;
+    while (!this.closing) {
+      if (opened > 0) observer.reconnecting();
+      opened += 1;
+      attempts += 1;
+      const stream = new ReportStream({
+        client: this.client,
+        metadata: () => new grpc.Metadata(),
+        statusNames,
+        codec: this.options.codec,
+        spool,
+        tuning,
+        hello: this.options.hello(),
+        intervalMs: this.options.intervalMs,
+        observer,
+        logger,
+        onUp: (stored) => {
+          this.isUp = true;
+          observer.linkUp(true);
+          logger.info(
+            {
+              collector: target,
+              epoch: spool.epoch,
+              collectorStored: stored.toString(),
+              replaying: spool.pendingReports,
+              attempts,
+              downSeconds: Math.round((performance.now() - downSince) / 1_000),
+            },
+            'collector link up',
+          );
+          attempts = 0;
+          outageLogged = false;
+        },
+        onSettings: this.options.onSettings,
+        onProgress: () => {
+          for (const waiter of this.progressWaiters) waiter();
+        },
+      });
+      this.stream = stream;
+      if (this.closing) stream.stop('the agent is shutting down');
+      const outcome = await stream.ended;
+      this.stream = undefined;
+      const wasUp = outcome.upAtMs !== undefined;
+      if (wasUp) {
+        this.isUp = false;
+        observer.linkUp(false);
+        downSince = performance.now();
+        if (performance.now() - (outcome.upAtMs ?? 0) >= tuning.healthyAfterMs) failures = 0;
+      }
+      if (this.closing) break;
+      const delayMs = backoffDelayMs(tuning.backoff, failures, tuning.random);
+      failures += 1;
+      const fields = {
+        collector: target,
+        reason: outcome.reason,
+        pending: spool.pendingReports,
+        retryInMs: delayMs,
+      };
+      if (wasUp) {
+        logger.warn(fields, 'collector link down; spooling and reconnecting');
+        outageLogged = true;
+      } else if (!outageLogged) {
+        logger.warn(fields, 'collector unreachable; spooling and retrying with backoff');
+        outageLogged = true;
+      } else {
+        logger.debug({ ...fields, attempts }, 'collector still unreachable');
+      }
+      await this.sleep(delayMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.cancelSleep = done;
+    });
+  }
+}
