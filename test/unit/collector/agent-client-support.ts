@@ -5,6 +5,7 @@
  */
 import {
   type ChannelCredentials,
+  type ChannelOptions,
   type ClientDuplexStream,
   credentials,
   loadPackageDefinition,
@@ -25,8 +26,12 @@ import { waitFor } from '../../harness/wait-for.js';
 
 const protos = loadPackageDefinition(loadNodedocProtos()) as unknown as AgentProtos & QueryProtos;
 
-export function agentServiceClient(target: string, creds: ChannelCredentials = credentials.createInsecure()) {
-  return new protos.nodedoc.v1.AgentService(target, creds) as AgentServiceClient;
+export function agentServiceClient(
+  target: string,
+  creds: ChannelCredentials = credentials.createInsecure(),
+  options: ChannelOptions = {},
+) {
+  return new protos.nodedoc.v1.AgentService(target, creds, options) as AgentServiceClient;
 }
 
 export function queryServiceClient(target: string, creds: ChannelCredentials = credentials.createInsecure()) {
