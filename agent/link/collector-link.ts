@@ -44,6 +44,8 @@ export class CollectorLink {
   private closing = false;
   private cancelSleep: (() => void) | undefined;
   private isUp = false;
+  /** Set by flush(): reconnect without the accumulated backoff. */
+  private flushing = false;
   private readonly progressWaiters = new Set<() => void>();
 
   constructor(private readonly options: CollectorLinkOptions) {
@@ -75,6 +77,11 @@ export class CollectorLink {
   async flush(timeoutMs: number): Promise<boolean> {
     const { spool } = this.options;
     const deadline = performance.now() + timeoutMs;
+    // Shutting down with reports unsent: waiting out a long backoff would waste the grace period, so
+    // retry now and from the first step of the backoff.
+    this.flushing = true;
+    this.cancelSleep?.();
+    if (spool.pendingReports > 0) this.start();
     while (spool.pendingReports > 0 && !this.closing) {
       const left = deadline - performance.now();
       if (left <= 0) break;
@@ -161,6 +168,7 @@ export class CollectorLink {
         if (performance.now() - (outcome.upAtMs ?? 0) >= tuning.healthyAfterMs) failures = 0;
       }
       if (this.closing) break;
+      if (this.flushing) failures = 0;
       const delayMs = backoffDelayMs(tuning.backoff, failures, tuning.random);
       failures += 1;
       const fields = {
