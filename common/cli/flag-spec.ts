@@ -5,6 +5,8 @@
 export interface FlagSpec {
   /** Long name without dashes: "interval" is given as `--interval`. */
   readonly name: string;
+  /** One-letter alias: "o" is given as `-o`. */
+  readonly short?: string;
   /** Boolean flags take no value; string flags take exactly one. */
   readonly type: 'boolean' | 'string';
   /** May be given more than once; from the environment it is a comma-separated list. */

@@ -33,7 +33,14 @@ export function parseFlags(
     parsed = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        specs.map((spec) => [spec.name, { type: spec.type, multiple: spec.repeatable === true }]),
+        specs.map((spec) => [
+          spec.name,
+          {
+            type: spec.type,
+            multiple: spec.repeatable === true,
+            ...(spec.short ? { short: spec.short } : {}),
+          },
+        ]),
       ),
       strict: true,
       allowPositionals: options.positionals === true,

@@ -9,7 +9,8 @@ export function renderUsage(
   const lines = ['Usage:', ...synopsis.map((line) => `  ${program} ${line}`), '', 'Flags:'];
   for (const spec of specs) {
     const value = spec.type === 'string' ? ` ${spec.placeholder ?? 'VALUE'}` : '';
-    lines.push(`  --${spec.name}${value}${spec.repeatable ? ' (repeatable)' : ''}`);
+    const alias = spec.short ? `-${spec.short}, ` : '';
+    lines.push(`  ${alias}--${spec.name}${value}${spec.repeatable ? ' (repeatable)' : ''}`);
     const extras = [
       envName(spec) ? `env ${envName(spec)}` : undefined,
       spec.defaultText !== undefined ? `default ${spec.defaultText}` : undefined,
@@ -30,7 +31,7 @@ export function renderFlagTable(specs: readonly FlagSpec[]): string {
     const value = spec.type === 'string' ? ` ${spec.placeholder ?? 'VALUE'}` : '';
     const env = envName(spec);
     const cells = [
-      `\`--${spec.name}${value}\`${spec.repeatable ? ' (repeatable)' : ''}`,
+      `\`${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${value}\`${spec.repeatable ? ' (repeatable)' : ''}`,
       env ? `\`${env}\`` : '',
       spec.defaultText === undefined ? '' : `\`${spec.defaultText}\``,
       spec.description,
