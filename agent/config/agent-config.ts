@@ -197,7 +197,8 @@ export function buildAgentConfig(flags: ParsedFlags, env: NodeJS.ProcessEnv): Ag
   const hostRoot = flags.string('host-root') ?? '/';
   if (!hostRoot.startsWith('/')) throw new UsageError(`--host-root ${hostRoot}: the path must be absolute`);
 
-  const nodeName = flags.string('node-name') ?? env.NODE_NAME ?? hostname();
+  // Like the kubelet, which lower-cases the hostname for the node name (node names are DNS-1123).
+  const nodeName = flags.string('node-name') ?? env.NODE_NAME ?? hostname().toLowerCase();
   if (nodeName.trim() === '') throw new UsageError('--node-name must not be empty');
 
   const diskPaths = flags.given('disk-path')
