@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
 import { buildCollectorConfig, type CollectorConfig } from './config/collector-config.js';
 import { COLLECTOR_FLAGS } from './config/collector-flags.js';
+import { routeGrpcLogs } from './grpc/grpc-logging.js';
 import { startCollector } from './start-collector.js';
 import { StartupError } from './startup-error.js';
 
@@ -34,6 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const logger = createLogger(PROGRAM, config.logLevel);
+  routeGrpcLogs(logger);
   // Listening before start-up: a SIGTERM while the store opens still ends in an orderly stop.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
