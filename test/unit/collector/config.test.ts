@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCollectorConfig } from '../../../collector/config/collector-config.js';
+import { COLLECTOR_FLAGS } from '../../../collector/config/collector-flags.js';
+import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { UsageError } from '../../../common/cli/usage-error.js';
+
+const build = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  buildCollectorConfig(parseFlags(COLLECTOR_FLAGS, argv, env));
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nodedoc-collector-config-'));
+  for (const name of ['cert.pem', 'key.pem', 'ca.pem']) await writeFile(join(dir, name), `${name}\n`);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('collector configuration', () => {
+  it('defaults to the brief: :50051, :8080, ./data, 24h, no TLS', () => {
+    expect(build([])).toEqual({
+      grpcListen: { host: undefined, port: 50051 },
+      httpListen: { host: undefined, port: 8080 },
+      dataDir: resolve('./data'),
+      retentionMs: 24 * 3_600_000,
+      tls: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('takes flags over NODEDOC_* environment', () => {
+    const config = build(['--http-listen', '127.0.0.1:9000'], {
+      NODEDOC_HTTP_LISTEN: ':1',
+      NODEDOC_GRPC_LISTEN: '[::1]:5000',
+      NODEDOC_RETENTION: '90m',
+      NODEDOC_DATA_DIR: '/var/lib/nodedoc',
+    });
+    expect(config).toMatchObject({
+      httpListen: { host: '127.0.0.1', port: 9000 },
+      grpcListen: { host: '::1', port: 5000 },
+      retentionMs: 90 * 60_000,
+      dataDir: '/var/lib/nodedoc',
+    });
+  });
+
+  it('reads the three TLS files when all are given', () => {
+    const config = build([
+      '--tls-cert',
+      join(dir, 'cert.pem'),
+      '--tls-key',
+      join(dir, 'key.pem'),
+      '--tls-ca',
+      join(dir, 'ca.pem'),
+    ]);
+    expect(
+      config.tls &&
+        Object.fromEntries(Object.entries(config.tls).map(([key, value]) => [key, value.toString()])),
+    ).toEqual({
+      cert: 'cert.pem\n',
+      key: 'key.pem\n',
+      ca: 'ca.pem\n',
+    });
+  });
+
+  it.each([
+    [
+      ['--tls-key', '/k', '--tls-ca', '/c'],
+      '--tls-cert, --tls-key and --tls-ca go together (mTLS): missing --tls-cert',
+    ],
+    [['--retention', '59s'], '--retention 59s: expected a duration of at least 1m, like 24h or 90m'],
+    [['--grpc-listen', '50051'], '--grpc-listen 50051: expected HOST:PORT or :PORT'],
+    [['--data-dir', ' '], '--data-dir must not be empty'],
+    [
+      ['--log-level', 'verbose'],
+      '--log-level verbose: expected one of fatal, error, warn, info, debug, trace, silent',
+    ],
+  ])('%j is a usage error: %s', (argv, message) => {
+    expect(() => build(argv)).toThrow(new UsageError(message));
+  });
+});
