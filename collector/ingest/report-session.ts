@@ -82,7 +82,7 @@ export class ReportSession implements RegisteredStream {
     if (this.ended) return Promise.resolve();
     this.draining = true;
     const ended = new Promise<void>((resolve) => this.endedWaiters.push(resolve));
-    if (!this.pumping) this.reject(collectorError('SHUTTING_DOWN', {}), 'info');
+    if (!this.pumping) this.reject(collectorError('SHUTTING_DOWN', {}), 'debug');
     return ended;
   }
 
@@ -110,7 +110,7 @@ export class ReportSession implements RegisteredStream {
       this.pumping = false;
     }
     if (this.ended) return;
-    if (this.draining) this.reject(collectorError('SHUTTING_DOWN', {}), 'info');
+    if (this.draining) this.reject(collectorError('SHUTTING_DOWN', {}), 'debug');
     else if (this.halfClosed && this.queue.length === 0) this.finish();
   }
 
@@ -183,8 +183,11 @@ export class ReportSession implements RegisteredStream {
     this.call.write({ ack: { sequence: outcome.ackSequence, collectorTime: toTimestamp(this.deps.now()) } });
   }
 
-  /** Ends the stream with the error's status; `level` undefined means the caller already logged it. */
-  private reject(error: CollectorError, level: 'warn' | 'info' | undefined): void {
+  /**
+   * Ends the stream with the error's status; `level` undefined means the caller already logged it. Shutdown
+   * ends every stream at once, so those lines are debug: one "shutting down" line says it all.
+   */
+  private reject(error: CollectorError, level: 'warn' | 'info' | 'debug' | undefined): void {
     if (this.ended) return;
     this.deps.metrics.streamsRejected.inc({ reason: reasonLabel(error.code) });
     if (level !== undefined) {
