@@ -6,13 +6,7 @@ import { causeCatalog } from '../diagnosis/cause-titles.js';
 import { collectorError } from '../errors.js';
 import { nodeParameter } from '../query/node-parameter.js';
 import { timelineWindow } from '../query/timeline-window.js';
-import {
-  causeInfoToJson,
-  detailToJson,
-  type JsonObject,
-  summaryToJson,
-  timelineToJson,
-} from '../views/json-view.js';
+import { causeInfoToJson, detailToJson, summaryToJson, timelineToJson } from '../views/json-view.js';
 import { placeholderPage } from './placeholder-page.js';
 import { Router } from './router.js';
 import { parseIntegerParameter, parseTimeParameter } from './time-parameter.js';
@@ -26,7 +20,8 @@ export interface HttpDependencies {
 
 /** What a handler answers; `sent` means it wrote the response itself (/metrics). */
 export type Reply =
-  | { readonly kind: 'json'; readonly status: number; readonly body: JsonObject | JsonObject[] }
+  /** A document of common/api/http-v1.ts (or a small status object), serialised as JSON. */
+  | { readonly kind: 'json'; readonly status: number; readonly body: object }
   | { readonly kind: 'html'; readonly body: string }
   | { readonly kind: 'sent' };
 
@@ -43,7 +38,7 @@ export interface Endpoint {
   run(context: RequestContext): Promise<Reply> | Reply;
 }
 
-function json(body: JsonObject | JsonObject[], status = 200): Reply {
+function json(body: object, status = 200): Reply {
   return { kind: 'json', status, body };
 }
 

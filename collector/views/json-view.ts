@@ -1,8 +1,17 @@
 /**
- * The read models as the HTTP/JSON API's documents: camelCase fields, ids as kebab-case strings
- * ("memory-pressure", "critical"), statuses as Ready|AtRisk|NotReady|Unreachable, times as RFC 3339 and
- * uint64 sequences as decimal strings. Structure follows the gRPC messages, so the two APIs read alike.
+ * The read models as the HTTP/JSON API's documents (typed by common/api/http-v1.ts, which the CLI and the
+ * dashboard read them with): camelCase fields, ids as kebab-case strings ("memory-pressure", "critical"),
+ * statuses as Ready|AtRisk|NotReady|Unreachable, times as RFC 3339 and uint64 sequences as decimal strings.
+ * Structure follows the gRPC messages, so the two APIs read alike.
  */
+import type {
+  CauseInfoJson,
+  CauseJson,
+  FindingJson,
+  NodeDetailJson,
+  NodeSummaryJson,
+  TimelineJson,
+} from '../../common/api/http-v1.js';
 import type { Finding__Output } from '../../proto/gen/nodedoc/v1/Finding.js';
 import type { SignalReading__Output } from '../../proto/gen/nodedoc/v1/SignalReading.js';
 import type { Vitals__Output } from '../../proto/gen/nodedoc/v1/Vitals.js';
@@ -14,22 +23,21 @@ import type { NodeDetailView } from './node-views.js';
 import { causeFromProto, checkFromProto, severityFromProto, signalStateFromProto } from './proto-names.js';
 import { toRfc3339 } from './timestamps.js';
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
-export type JsonObject = { [key: string]: Json | undefined };
-
 /** Parses a stored JSON object; stored text that is not one (it was only shape-checked on ingest) reads as null. */
-function parseObject(text: string): JsonObject | null {
+function parseObject(text: string): Record<string, unknown> | null {
   if (text === '') return null;
   try {
-    const value = JSON.parse(text) as Json;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
 }
 
 /** The agent's finding shape ({check, cause, severity, summary, value, threshold}, plus subject and details). */
-export function findingToJson(finding: Finding__Output): JsonObject {
+export function findingToJson(finding: Finding__Output): FindingJson {
   return {
     check: checkFromProto(finding.check),
     cause: causeFromProto(finding.cause),
@@ -42,7 +50,7 @@ export function findingToJson(finding: Finding__Output): JsonObject {
   };
 }
 
-function signalToJson(reading: SignalReading__Output): JsonObject {
+function signalToJson(reading: SignalReading__Output): NodeDetailJson['signals'][number] {
   return {
     signal: reading.signal,
     state: signalStateFromProto(reading.state),
@@ -51,8 +59,8 @@ function signalToJson(reading: SignalReading__Output): JsonObject {
 }
 
 /** Only the vitals that were measured (unset means the signal was not ok that cycle). */
-function vitalsToJson(vitals: Vitals__Output | null): JsonObject {
-  const out: JsonObject = {};
+function vitalsToJson(vitals: Vitals__Output | null): Record<string, number> {
+  const out: Record<string, number> = {};
   if (vitals === null) return out;
   for (const [key, value] of Object.entries(vitals)) {
     if (typeof value === 'number') out[key] = value;
@@ -60,7 +68,7 @@ function vitalsToJson(vitals: Vitals__Output | null): JsonObject {
   return out;
 }
 
-function causeToJson(cause: CauseView): JsonObject {
+function causeToJson(cause: CauseView): CauseJson {
   return {
     id: cause.id,
     scope: cause.scope,
@@ -78,7 +86,7 @@ function causeToJson(cause: CauseView): JsonObject {
 }
 
 /** GET /api/v1/nodes: one entry per node with its top cause. */
-export function summaryToJson(entry: BoardEntry): JsonObject {
+export function summaryToJson(entry: BoardEntry): NodeSummaryJson {
   return {
     node: entry.node,
     status: entry.diagnosis.status,
@@ -88,7 +96,7 @@ export function summaryToJson(entry: BoardEntry): JsonObject {
 }
 
 /** GET /api/v1/nodes/{node}. */
-export function detailToJson({ record, entry }: NodeDetailView): JsonObject {
+export function detailToJson({ record, entry }: NodeDetailView): NodeDetailJson {
   const latest = record.latest;
   return {
     node: record.node,
@@ -122,7 +130,7 @@ export function detailToJson({ record, entry }: NodeDetailView): JsonObject {
 }
 
 /** GET /api/v1/nodes/{node}/timeline. */
-export function timelineToJson(node: string, entries: readonly TimelineEntry[]): JsonObject {
+export function timelineToJson(node: string, entries: readonly TimelineEntry[]): TimelineJson {
   return {
     node,
     points: entries.map((entry) => ({
@@ -137,6 +145,6 @@ export function timelineToJson(node: string, entries: readonly TimelineEntry[]):
 }
 
 /** GET /api/v1/causes. */
-export function causeInfoToJson(info: CauseInfoView): JsonObject {
+export function causeInfoToJson(info: CauseInfoView): CauseInfoJson {
   return { id: info.id, title: info.title, runbook: info.runbook };
 }

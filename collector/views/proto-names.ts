@@ -2,13 +2,12 @@
  * Enum values as decoded from the wire (enums: String, "CAUSE_ID_MEMORY_PRESSURE") to the kebab-case ids of
  * the JSON API ("memory-pressure"), the inverse of common/ids.ts's causeToProto.
  */
+import type { SignalStateString } from '../../common/api/http-v1.js';
 import type { CauseIdString, CheckIdString, SeverityString } from '../../common/ids.js';
 import type { CauseId__Output } from '../../proto/gen/nodedoc/v1/CauseId.js';
 import type { CheckId__Output } from '../../proto/gen/nodedoc/v1/CheckId.js';
 import type { Severity__Output } from '../../proto/gen/nodedoc/v1/Severity.js';
 import type { SignalState__Output } from '../../proto/gen/nodedoc/v1/SignalState.js';
-
-export type SignalStateString = 'ok' | 'absent' | 'unavailable' | 'down';
 
 function kebab(value: string | number, prefix: string): string {
   const text = String(value);
