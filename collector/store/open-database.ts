@@ -6,13 +6,21 @@ import { type Migration, migrate } from './migrate.js';
 import { APPLICATION_ID, MIGRATIONS } from './schema.js';
 import { StoreError } from './store-errors.js';
 
-/** The database file inside --data-dir (its -wal file sits next to it while the store is open). */
+/** The database file inside --data-dir (its -wal and -shm files sit next to it while the store is open). */
 export const DATABASE_FILE = 'nodedoc.db';
 
 /**
- * How long a statement waits for a lock held by another process before failing with SQLITE_BUSY. Only a
- * second collector on the same data directory can hold one (the store locks the file exclusively), so the
- * wait only delays the clear "locked by another process" error a little.
+ * Held locked while a store is open, so that a second collector on the same data directory fails to open
+ * instead of keeping its own idea of every node's stored sequence and double-storing. A tiny SQLite file
+ * in exclusive locking mode: the lock is an fcntl lock, which the kernel drops when the process dies, so a
+ * crashed collector never leaves a stale lock behind.
+ */
+export const LOCK_FILE = 'nodedoc.lock';
+
+/**
+ * How long a connection waits for a lock before failing with SQLITE_BUSY: when opening, for the lock file
+ * (a collector being replaced in a rolling update has this long to let go of it); afterwards, for the
+ * moments the checkpoint worker's connection and the main one step on each other.
  */
 export const BUSY_TIMEOUT_MS = 5_000;
 
@@ -35,6 +43,9 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   readonly db: Database;
   readonly path: string;
+  /** The lock file's connection: close it after `db`, to let the next collector in. */
+  readonly lock: Database;
+  readonly busyTimeoutMs: number;
   /** The schema version found on disk before migrating (0 for a new file). */
   readonly migratedFrom: number;
 }
@@ -59,20 +70,34 @@ function checkOwnership(db: Database, path: string): void {
   }
 }
 
+function lockDataDir(dataDir: string, busyTimeoutMs: number): Database {
+  const path = join(dataDir, LOCK_FILE);
+  let lock: Database | undefined;
+  try {
+    lock = new BetterSqlite3(path, { timeout: busyTimeoutMs });
+    // A write takes the exclusive lock; exclusive locking mode keeps it until the connection closes. The
+    // file's content means nothing, so its journal stays in memory (on disk it would linger next to it;
+    // better-sqlite3's defensive mode refuses journal_mode=OFF).
+    lock.pragma('journal_mode = MEMORY');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.pragma('user_version = 1');
+    return lock;
+  } catch (error) {
+    lock?.close();
+    throw toStoreError(path, 'locking the data directory', error);
+  }
+}
+
 function configure(db: Database, path: string): void {
-  // One collector per data directory: the file stays locked while the store is open, so a second one
-  // fails to open it (SQLITE_BUSY) instead of keeping its own idea of every node's stored sequence and
-  // double-storing. Must be set before the first access. A side effect we want: in WAL mode with exclusive
-  // locking, SQLite keeps the WAL index in process memory, so no -shm file is created.
-  db.pragma('locking_mode = EXCLUSIVE');
   checkOwnership(db, path);
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') throw new StoreError(path, `cannot use WAL mode here (SQLite chose "${String(mode)}")`);
   // NORMAL in WAL mode: a commit is a write() of the WAL frames, without fsync; WAL is fsynced at
   // checkpoints. A crash of the collector process (even SIGKILL) loses nothing committed: the frames
   // are in the kernel's page cache and SQLite recovers them on the next open. A power loss or kernel
-  // crash of the collector's machine can lose the transactions since the last checkpoint (never corrupts
-  // the file). FULL would fsync every commit — one fsync per group commit — for power-loss durability.
+  // crash of the collector's machine can lose the transactions since the last checkpoint — about a second
+  // of them, see checkpointer.ts — and never corrupts the file. FULL would fsync every commit (one fsync
+  // per group commit, on the event loop) for power-loss durability.
   db.pragma('synchronous = NORMAL');
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   db.pragma('temp_store = MEMORY');
@@ -83,7 +108,7 @@ function configure(db: Database, path: string): void {
 }
 
 /**
- * Opens (creating when absent) <dataDir>/nodedoc.db, locks it, checks it is ours and not from a newer
+ * Locks the data directory, opens (creating when absent) <dataDir>/nodedoc.db, checks it is ours and not from a newer
  * collector, and migrates it. Every failure is a StoreError naming the file; nothing is ever recreated.
  */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
@@ -93,14 +118,17 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   } catch (error) {
     throw toStoreError(dataDir, 'creating the data directory', error);
   }
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  const lock = lockDataDir(dataDir, busyTimeoutMs);
   let db: Database | undefined;
   try {
-    db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
+    db = new BetterSqlite3(path, { timeout: busyTimeoutMs });
     configure(db, path);
     const { from } = migrate(db, path, options.migrations ?? MIGRATIONS);
-    return { db, path, migratedFrom: from };
+    return { db, path, lock, busyTimeoutMs, migratedFrom: from };
   } catch (error) {
     db?.close();
+    lock.close();
     throw toStoreError(path, 'opening the database', error);
   }
 }

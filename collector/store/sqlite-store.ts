@@ -7,6 +7,7 @@
  * everything acknowledged and nothing that is still queued.
  */
 import type { Database } from 'better-sqlite3';
+import { Checkpointer, type CheckpointInfo } from './checkpointer.js';
 import { commitWrites, type NodeState, type WriteResult } from './commit-writes.js';
 import { toStoreError } from './describe-sqlite-error.js';
 import type {
@@ -17,7 +18,7 @@ import type {
   NodeStore,
   TimelineEntry,
 } from './node-store.js';
-import { type OpenDatabaseOptions, openDatabase } from './open-database.js';
+import { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open-database.js';
 import { DEFAULT_PRUNE_CHUNK_ROWS, pruneInChunks } from './retention.js';
 import { decodeNode, decodeTimelineRow, type NodeRow } from './row-decoders.js';
 import { epochFromColumn } from './sequence.js';
@@ -34,6 +35,12 @@ export interface SqliteStoreOptions extends WriteBatcherOptions, OpenDatabaseOpt
   readonly pruneChunkRows?: number;
   /** Called after every group commit: the collector's metrics, and tests that count transactions. */
   readonly onFlush?: (info: FlushInfo) => void;
+  /** Called after every WAL checkpoint (and when checkpoints fall back to the main thread). */
+  readonly onCheckpoint?: (info: CheckpointInfo) => void;
+  /** Rows committed between checkpoints (CHECKPOINT_AFTER_ROWS). */
+  readonly checkpointAfterRows?: number;
+  /** WAL length at which commits pause for the WAL to start over (WAL_RESTART_FRAMES). */
+  readonly walRestartFrames?: number;
 }
 
 interface StateRow {
@@ -63,17 +70,18 @@ export class SqliteStore implements NodeStore {
   private readonly statements: Statements;
   private readonly states: Map<string, NodeState>;
   private readonly batcher: WriteBatcher<WriteJob, WriteResult>;
+  private readonly checkpointer: Checkpointer;
+  private readonly db: Database;
+  private readonly lock: Database;
   private readonly pruneChunkRows: number;
   private readonly prunes = new Set<Promise<number>>();
   private closing: Promise<void> | undefined;
 
-  private constructor(
-    private readonly db: Database,
-    path: string,
-    options: SqliteStoreOptions,
-  ) {
-    this.path = path;
-    this.statements = prepareStatements(db);
+  private constructor(opened: OpenedDatabase, options: SqliteStoreOptions) {
+    this.db = opened.db;
+    this.lock = opened.lock;
+    this.path = opened.path;
+    this.statements = prepareStatements(this.db);
     this.states = loadStates(this.statements);
     this.pruneChunkRows = Math.max(1, options.pruneChunkRows ?? DEFAULT_PRUNE_CHUNK_ROWS);
     this.batcher = new WriteBatcher<WriteJob, WriteResult>(
@@ -85,8 +93,20 @@ export class SqliteStore implements NodeStore {
         }
       },
       options,
-      options.onFlush,
+      (info) => {
+        if (!info.failed) this.checkpointer.committed(info.rows);
+        options.onFlush?.(info);
+      },
     );
+    this.checkpointer = new Checkpointer({
+      path: this.path,
+      busyTimeoutMs: opened.busyTimeoutMs,
+      db: this.db,
+      gate: this.batcher,
+      ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+      ...(options.checkpointAfterRows ? { afterRows: options.checkpointAfterRows } : {}),
+      ...(options.walRestartFrames ? { walRestartFrames: options.walRestartFrames } : {}),
+    });
   }
 
   /**
@@ -94,12 +114,13 @@ export class SqliteStore implements NodeStore {
    * when it is not a nodedoc database, is from a newer collector, or is in use by another process.
    */
   static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const { db, path } = openDatabase(dataDir, options);
+    const opened = openDatabase(dataDir, options);
     try {
-      return new SqliteStore(db, path, options);
+      return new SqliteStore(opened, options);
     } catch (error) {
-      db.close();
-      throw toStoreError(path, 'loading the nodes', error);
+      opened.db.close();
+      opened.lock.close();
+      throw toStoreError(opened.path, 'loading the nodes', error);
     }
   }
 
@@ -188,9 +209,9 @@ export class SqliteStore implements NodeStore {
   }
 
   /**
-   * Commits everything queued, lets a running prune stop at its next chunk, and closes the database
-   * (SQLite checkpoints the WAL into the main file). Every call after this one rejects with
-   * StoreClosedError; calling close() again returns the same promise.
+   * Commits everything queued, lets a running prune stop at its next chunk, stops the checkpoint worker
+   * and closes the database (SQLite checkpoints the rest of the WAL into the main file) and then the lock.
+   * Every call after this one rejects with StoreClosedError; calling close() again returns the same promise.
    */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
@@ -200,12 +221,15 @@ export class SqliteStore implements NodeStore {
   private async shutdown(): Promise<void> {
     await this.batcher.drain();
     await Promise.allSettled(this.prunes);
+    await this.checkpointer.close();
     try {
       // Refreshes the query planner's statistics where they drifted; cheap, and recommended before closing.
       this.db.pragma('optimize');
       this.db.close();
     } catch (error) {
       throw toStoreError(this.path, 'closing', error);
+    } finally {
+      this.lock.close();
     }
   }
 }

@@ -9,18 +9,20 @@
  */
 
 /**
- * Flush as soon as this many rows are queued. At roughly 10 µs a row (bench/store-throughput.ts) a full
- * flush holds the event loop for about 10 ms — a bound on how long gRPC and HTTP wait behind a write —
- * while already amortising a transaction over enough rows that bigger batches buy little throughput.
+ * Flush as soon as this many rows are queued. A flush holds the event loop for its whole transaction; at
+ * about 25 µs of main-thread time a report (bench/store-throughput.ts, 4 KiB samples) 100 rows is a 2-3 ms
+ * pause. Bigger batches bought no measurable throughput there (the per-transaction cost is small once a
+ * commit does not fsync), only longer pauses for every gRPC stream and HTTP request behind them.
  */
-export const DEFAULT_MAX_BATCH_ROWS = 1_000;
+export const DEFAULT_MAX_BATCH_ROWS = 100;
 
 /**
  * Otherwise flush this long after the first job was queued. The trade: every write waits up to this long
  * before it is committed (and acknowledged to the agent), in return for sharing its transaction with the
  * writes that arrive meanwhile. At 15,000 agents every 10 s (1,500 reports/s) 2 ms groups a few reports
- * per transaction; at 20,000 reports/s about 40, and a backlog during a flush is grouped regardless. It is
- * far below the 10 s sampling interval, so the latency it adds is invisible to anyone reading the data.
+ * per transaction; at 20,000 reports/s it is the row limit that flushes, and writes arriving during a flush
+ * are grouped regardless. 2 ms is nothing against a 10 s sampling interval, so nobody reading the data
+ * sees the latency it adds.
  */
 export const DEFAULT_MAX_DELAY_MS = 2;
 
@@ -63,6 +65,8 @@ export class WriteBatcher<J, R> {
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  /** While paused (a checkpoint is running), jobs queue up and nothing is committed. */
+  private paused = false;
   /** Settles when the queue is next empty (what drain() waits for). */
   private drained: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -104,6 +108,20 @@ export class WriteBatcher<J, R> {
     return this.drained.promise;
   }
 
+  /**
+   * Holds commits back until resume(): the checkpointer pauses them so that a checkpoint runs against a
+   * WAL nobody appends to, which lets it finish and SQLite restart the WAL instead of growing it.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.queue.length > 0) this.flushSoon();
+  }
+
   /** Next turn of the event loop, after the I/O callbacks already due (their writes join this flush). */
   private flushSoon(): void {
     if (this.timer) {
@@ -132,6 +150,7 @@ export class WriteBatcher<J, R> {
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
+    if (this.paused) return;
     const batch = this.take();
     if (batch.length > 0) this.run(batch);
     if (this.queue.length > 0) {

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../collector/store/open-database.js';
 import { waitFor } from '../../harness/wait-for.js';
-import { identity, reports, T0, useTempStores } from './store-test-support.js';
+import { compileStoreChild, identity, reports, T0, useTempStores } from './store-test-support.js';
 
 /**
  * A writer process SIGKILLed in the middle of streaming: everything it acknowledged must be in the file
@@ -16,41 +14,10 @@ import { identity, reports, T0, useTempStores } from './store-test-support.js';
  */
 
 const stores = useTempStores();
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const CHILD_SOURCE = 'test/unit/collector/store-writer-child.ts';
 const CHILD_EPOCH = '4242';
 const NODES = 20;
 /** Acknowledgements to see before the kill: enough that several WAL checkpoints have run. */
 const ACKS_BEFORE_KILL = 3_000;
-
-/**
- * Compiles the store and the child from the current sources into `outDir` (type-stripping only: the
- * type-check is tsc's job), with node_modules linked so better-sqlite3 resolves.
- */
-function compileChild(outDir: string): string {
-  const sources = [
-    ...readdirSync(join(REPO, 'collector/store'))
-      .filter((name) => name.endsWith('.ts'))
-      .map((name) => `collector/store/${name}`),
-    CHILD_SOURCE,
-  ];
-  for (const source of sources) {
-    const { outputText } = ts.transpileModule(readFileSync(join(REPO, source), 'utf8'), {
-      fileName: source,
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: true,
-      },
-    });
-    const target = join(outDir, source.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
-  symlinkSync(join(REPO, 'node_modules'), join(outDir, 'node_modules'));
-  return join(outDir, CHILD_SOURCE.replace(/\.ts$/, '.js'));
-}
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -60,9 +27,9 @@ afterEach(() => {
 
 describe('a writer killed with SIGKILL mid-stream', () => {
   it('loses nothing it acknowledged, stores nothing twice, and leaves a sound file', async () => {
-    const script = compileChild(stores.dataDir());
+    const script = compileStoreChild(stores.dataDir());
     const dataDir = stores.dataDir();
-    const writer = spawn(process.execPath, [script, dataDir, String(NODES)], {
+    const writer = spawn(process.execPath, [script, dataDir, String(NODES), 'stream'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = writer;

@@ -20,7 +20,8 @@ const nodeNames = (count: number) => Array.from({ length: count }, (_, index) =>
 describe('group commit in the store', () => {
   it('writes many concurrent streams in one transaction per round', async () => {
     const { flushes, onFlush } = flushRecorder();
-    const store = stores.open(stores.dataDir(), { onFlush });
+    // A row limit above the 200 writes of a round: the delay alone groups them.
+    const store = stores.open(stores.dataDir(), { onFlush, maxBatchRows: 500 });
     const nodes = nodeNames(200);
     await Promise.all(nodes.map((node) => store.hello(identity(node, '1'), T0)));
     expect(flushes.map((flush) => flush.jobs)).toEqual([200]);

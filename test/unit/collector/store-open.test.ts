@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../../collector/store/migrate.js';
-import { DATABASE_FILE, openDatabase } from '../../../collector/store/open-database.js';
+import {
+  DATABASE_FILE,
+  LOCK_FILE,
+  type OpenedDatabase,
+  openDatabase,
+} from '../../../collector/store/open-database.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../../../collector/store/schema.js';
 import { SqliteStore } from '../../../collector/store/sqlite-store.js';
 import { StoreClosedError, StoreError } from '../../../collector/store/store-errors.js';
@@ -41,9 +46,14 @@ describe('a new data directory', () => {
     const dataDir = join(stores.dataDir(), 'not', 'yet', 'there');
     const store = stores.open(dataDir);
     await store.hello(identity('node-a', '1'), T0);
-    // Exclusive locking keeps the WAL index in memory: a -wal file while open, never a -shm file.
-    expect(readdirSync(dataDir).sort()).toEqual([DATABASE_FILE, `${DATABASE_FILE}-wal`]);
+    expect(readdirSync(dataDir).sort()).toEqual([
+      DATABASE_FILE,
+      `${DATABASE_FILE}-shm`,
+      `${DATABASE_FILE}-wal`,
+      LOCK_FILE,
+    ]);
     await store.close();
+    expect(readdirSync(dataDir).sort()).toEqual([DATABASE_FILE, LOCK_FILE]);
     const db = raw(dataDir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -111,19 +121,26 @@ describe('refusing a file that is not ours', () => {
     );
   });
 
-  it('refuses a data directory another store has open', async () => {
+  it('refuses a data directory another store has open, and lets the next one in once it is closed', async () => {
     const dataDir = stores.dataDir();
     const first = stores.open(dataDir);
     await first.hello(identity('node-a', '1'), T0);
     expect(() => SqliteStore.open(dataDir, { busyTimeoutMs: 50 })).toThrow(
-      /nodedoc\.db: locked by another process \(is another collector using this data directory\?\) \(SQLITE_BUSY\)/,
+      `${join(dataDir, LOCK_FILE)}: locked by another process (is another collector using this data directory?) (SQLITE_BUSY)`,
     );
     // The first store is unaffected.
     expect(await first.ingest('node-a', '1', reports(1, 2), T0)).toMatchObject({ stored: 2 });
+    await first.close();
+    const second = stores.open(dataDir, { busyTimeoutMs: 50 });
+    expect((await second.getNode('node-a'))?.ingest.received).toBe(2);
   });
 });
 
 describe('migrations', () => {
+  const close = (opened: OpenedDatabase) => {
+    opened.db.close();
+    opened.lock.close();
+  };
   const V1: Migration = {
     version: 1,
     description: 'a table',
@@ -141,20 +158,20 @@ describe('migrations', () => {
     const first = openDatabase(dataDir, { migrations: [V1] });
     expect(first.migratedFrom).toBe(0);
     first.db.prepare('INSERT INTO t (a) VALUES (1)').run();
-    first.db.close();
+    close(first);
     const second = openDatabase(dataDir, { migrations: [V1, V2] });
     expect(second.migratedFrom).toBe(1);
     expect(second.db.pragma('user_version', { simple: true })).toBe(2n);
     expect(second.db.prepare('SELECT a, b FROM t').all()).toEqual([{ a: 1n, b: null }]);
-    second.db.close();
+    close(second);
     const third = openDatabase(dataDir, { migrations: [V1, V2] });
     expect(third.migratedFrom).toBe(2);
-    third.db.close();
+    close(third);
   });
 
   it('leaves a failing migration out entirely, with a StoreError, at the version before it', () => {
     const dataDir = stores.dataDir();
-    openDatabase(dataDir, { migrations: [V1, V2] }).db.close();
+    close(openDatabase(dataDir, { migrations: [V1, V2] }));
     expect(() => openDatabase(dataDir, { migrations: [V1, V2, BROKEN] })).toThrow(
       /nodedoc\.db: opening the database failed: no such table: nowhere/,
     );

@@ -2,9 +2,19 @@
  * Helpers for the store tests: real SQLite files in temporary data directories (removed after each test),
  * and reports/identities built from a few numbers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterEach } from 'vitest';
 import type { AgentIdentity, IncomingReport } from '../../../collector/store/node-store.js';
 import { SqliteStore, type SqliteStoreOptions } from '../../../collector/store/sqlite-store.js';
@@ -94,4 +104,37 @@ export function useTempStores(): {
       return store;
     },
   };
+}
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CHILD_SOURCE = 'test/unit/collector/store-writer-child.ts';
+
+/**
+ * Compiles the store and store-writer-child.ts from the current sources into `outDir` and returns the
+ * child's path, so process tests never run a stale build. Type-stripping only (type-checking is tsc's
+ * job); node_modules is linked so better-sqlite3 resolves.
+ */
+export function compileStoreChild(outDir: string): string {
+  const sources = [
+    ...readdirSync(join(REPO, 'collector/store'))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => `collector/store/${name}`),
+    CHILD_SOURCE,
+  ];
+  for (const source of sources) {
+    const { outputText } = ts.transpileModule(readFileSync(join(REPO, source), 'utf8'), {
+      fileName: source,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
+    });
+    const target = join(outDir, source.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
+  symlinkSync(join(REPO, 'node_modules'), join(outDir, 'node_modules'));
+  return join(outDir, CHILD_SOURCE.replace(/\.ts$/, '.js'));
 }
