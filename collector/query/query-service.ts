@@ -4,6 +4,7 @@ import type { QueryServiceHandlers } from '../../proto/gen/nodedoc/v1/QueryServi
 import type { CollectorState } from '../collector-state.js';
 import { causeCatalog } from '../diagnosis/cause-titles.js';
 import { collectorError } from '../errors.js';
+import { checkTimestamp, FieldProblem } from '../ingest/field-checks.js';
 import { toCollectorError } from '../to-collector-error.js';
 import {
   causeInfoToProto,
@@ -11,7 +12,6 @@ import {
   summaryToProto,
   timelinePointToProto,
 } from '../views/proto-view.js';
-import { fromTimestamp } from '../views/timestamps.js';
 import { nodeParameter } from './node-parameter.js';
 import { timelineWindow } from './timeline-window.js';
 import { type WatchDependencies, watchDiagnosesHandler } from './watch-diagnoses.js';
@@ -42,6 +42,17 @@ function unary<Request, Response>(
   };
 }
 
+/** A request Timestamp within the range the type documents; INVALID_PARAMETER otherwise. */
+function timestampParameter(name: string, value: { seconds: string; nanos: number }): number {
+  try {
+    return checkTimestamp(name, value);
+  } catch (error) {
+    if (error instanceof FieldProblem)
+      throw collectorError('INVALID_PARAMETER', { name, reason: error.reason });
+    throw error;
+  }
+}
+
 /** QueryService: reads for the CLI, the dashboard and other programs. */
 export function queryServiceHandlers(deps: QueryDependencies): QueryServiceHandlers {
   const { state, logger, now } = deps;
@@ -59,8 +70,8 @@ export function queryServiceHandlers(deps: QueryDependencies): QueryServiceHandl
       const node = nodeParameter(request.node);
       const window = timelineWindow(
         {
-          sinceMs: request.since ? fromTimestamp(request.since) : undefined,
-          untilMs: request.until ? fromTimestamp(request.until) : undefined,
+          sinceMs: request.since ? timestampParameter('since', request.since) : undefined,
+          untilMs: request.until ? timestampParameter('until', request.until) : undefined,
           // proto3 has no "unset" for a scalar: 0 means the server's default.
           limit: request.limit === 0 ? undefined : request.limit,
         },

@@ -6,11 +6,6 @@ export function toTimestamp(ms: number): Timestamp {
   return { seconds: String(seconds), nanos: Math.round((ms - seconds * 1_000) * 1e6) };
 }
 
-/** google.protobuf.Timestamp (decoded with longs: String) to Unix ms. */
-export function fromTimestamp(timestamp: { seconds: string; nanos: number }): number {
-  return Number(timestamp.seconds) * 1_000 + Math.floor(timestamp.nanos / 1e6);
-}
-
 /** RFC 3339 in UTC with milliseconds, as every JSON timestamp of the API. */
 export function toRfc3339(ms: number): string {
   return new Date(ms).toISOString();

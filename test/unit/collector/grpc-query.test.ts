@@ -225,6 +225,14 @@ describe('QueryService', () => {
     ).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
+    await expect(
+      unary((cb) =>
+        query.getTimeline({ node: 'worker-a', since: { seconds: '999999999999', nanos: 0 } }, cb),
+      ),
+    ).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: 'invalid since: seconds 999999999999 is outside 0001-01-01 to 9999-12-31',
+    });
   });
 
   it('ListCauses: the whole taxonomy with runbooks', async () => {
