@@ -2,7 +2,9 @@
  * Node names are Kubernetes object names: DNS-1123 subdomains (lower-case alphanumerics, '-' and '.', starting
  * and ending with an alphanumeric, at most 253 characters), checked as the API server's IsDNS1123Subdomain does.
  */
-export const MAX_NODE_NAME_LENGTH = 253;
+import { MAX_NODE_NAME_LENGTH } from './ingest/wire-limits.js';
+
+export { MAX_NODE_NAME_LENGTH };
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

@@ -10,6 +10,9 @@
 /** gRPC's usual default, set explicitly: the agent splits a spool replay into batches below it. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+/** A node name is a DNS-1123 subdomain (collector/node-name.ts), which Kubernetes caps at 253 characters. */
+export const MAX_NODE_NAME_LENGTH = 253;
+
 /** Hello. A boot id is a UUID (36 characters); the rest are names and version strings. */
 export const MAX_BOOT_ID_LENGTH = 64;
 export const MAX_AGENT_VERSION_LENGTH = 64;
