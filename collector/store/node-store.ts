@@ -92,7 +92,12 @@ export interface NodeStore {
    * once they are durable and queryable (the caller acks only then). A sequence at or below the stored
    * one is a duplicate; a jump past stored+1 counts the skipped sequences as gaps.
    */
-  ingest(node: string, epoch: string, reports: readonly IncomingReport[], receivedAtMs: number): Promise<IngestOutcome>;
+  ingest(
+    node: string,
+    epoch: string,
+    reports: readonly IncomingReport[],
+    receivedAtMs: number,
+  ): Promise<IngestOutcome>;
   listNodes(): Promise<NodeRecord[]>;
   getNode(node: string): Promise<NodeRecord | undefined>;
   /** Reports of a node with sampledAt in [sinceMs, untilMs], oldest first, at most `limit` (newest kept). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_CAUSE } from '../../../agent/checks/check-causes.js';
+import { CHECK_CAUSE } from '../../../common/check-causes.js';
 import {
   CAUSE_IDS,
   type CauseIdString,

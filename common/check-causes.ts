@@ -1,4 +1,4 @@
-import type { CauseIdString, CheckIdString } from '../../common/ids.js';
+import type { CauseIdString, CheckIdString } from './ids.js';
 
 /**
  * Which cause each check is evidence for. The collector may re-rank and relate causes; the agent only
