@@ -79,10 +79,9 @@ export function findingsFromJson(json: string | null): Finding__Output[] {
   });
 }
 
+/** Readings as decoded ({signal, state, reason}, no oneof markers), stringified as they are: it is cheap. */
 export function signalsToJson(signals: readonly SignalReading__Output[]): string {
-  return JSON.stringify(
-    signals.map(({ signal, state, reason }) => ({ signal, state, reason }) satisfies SignalReading__Output),
-  );
+  return JSON.stringify(signals);
 }
 
 export function signalsFromJson(json: string): SignalReading__Output[] {

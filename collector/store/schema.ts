@@ -43,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
         latest_boot_id TEXT,
         latest_findings TEXT,
         latest_signals TEXT,
+        -- JSON array of the vitals in the timeline's column order (null = unset); NULL: no Vitals message.
         latest_vitals TEXT,
         latest_samples TEXT,
         latest_sample_duration REAL

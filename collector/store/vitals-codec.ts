@@ -72,24 +72,16 @@ export function vitalsFromColumns(hasVitals: boolean, columns: readonly unknown[
   return withMarkers(set);
 }
 
-/** The latest report's vitals: a JSON object of the set fields, or NULL for no Vitals message. */
-export function vitalsToJson(vitals: Vitals__Output | null): string | null {
-  if (!vitals) return null;
-  const set: Record<string, number> = {};
-  for (const field of VITAL_FIELDS) {
-    const value = vitals[field];
-    if (value !== undefined && value !== null) set[field] = value;
-  }
-  return JSON.stringify(set);
+/**
+ * The latest report's vitals: the column values as a JSON array (the one the timeline row binds, already
+ * computed), or NULL for no Vitals message. A vital added to the proto is appended to VITAL_FIELDS, so an
+ * array written before reads it as unset.
+ */
+export function vitalsToJson(hasVitals: boolean, columns: readonly (number | null)[]): string | null {
+  return hasVitals ? JSON.stringify(columns) : null;
 }
 
 export function vitalsFromJson(json: string | null): Vitals__Output | null {
   if (json === null) return null;
-  const parsed = JSON.parse(json) as Record<string, unknown>;
-  return withMarkers(
-    VITAL_FIELDS.flatMap((field) => {
-      const value = parsed[field];
-      return typeof value === 'number' ? [[field, value] as const] : [];
-    }),
-  );
+  return vitalsFromColumns(true, JSON.parse(json) as unknown[]);
 }

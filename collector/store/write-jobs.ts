@@ -114,7 +114,7 @@ export function latestColumns(prepared: PreparedReport, receivedAtMs: number): u
     report.bootId,
     prepared.findingsJson,
     signalsToJson(report.signals),
-    vitalsToJson(report.vitals),
+    vitalsToJson(prepared.hasVitals === 1, prepared.vitalColumns),
     report.samplesJson,
     report.sampleDurationSeconds,
   ];
