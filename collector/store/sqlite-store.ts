@@ -1,10 +1,12 @@
 /**
- * The embedded NodeStore: SQLite (better-sqlite3) in WAL mode at <data-dir>/nodedoc.db.
+ * The embedded NodeStore: SQLite (better-sqlite3) in WAL mode at <data-dir>/nodedoc.db, with
+ * <data-dir>/nodedoc.lock held so that only one collector uses the directory.
  *
  * Writes (Hello and ingest) go through a group-commit batcher: many streams' writes share one transaction,
  * and each promise settles after its transaction commits — durable against a crash of this process, and
  * visible to every read that starts afterwards. Reads run directly on the same connection; they see
- * everything acknowledged and nothing that is still queued.
+ * everything acknowledged and nothing that is still queued. WAL checkpoints (the only fsyncs) run on a
+ * worker thread (checkpointer.ts), so the event loop never waits for the disk to sync.
  */
 import type { Database } from 'better-sqlite3';
 import { Checkpointer, type CheckpointInfo } from './checkpointer.js';

@@ -65,7 +65,7 @@ export class WriteBatcher<J, R> {
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  /** While paused (a checkpoint is running), jobs queue up and nothing is committed. */
+  /** While paused (a checkpoint is letting the WAL start over), jobs queue up and nothing is committed. */
   private paused = false;
   /** Settles when the queue is next empty (what drain() waits for). */
   private drained: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -109,8 +109,9 @@ export class WriteBatcher<J, R> {
   }
 
   /**
-   * Holds commits back until resume(): the checkpointer pauses them so that a checkpoint runs against a
-   * WAL nobody appends to, which lets it finish and SQLite restart the WAL instead of growing it.
+   * Holds commits back until resume(). The checkpointer pauses them when the WAL has grown long: a
+   * checkpoint that runs while nothing is appended can finish, and SQLite then starts the WAL over
+   * instead of growing it (checkpointer.ts).
    */
   pause(): void {
     this.paused = true;
