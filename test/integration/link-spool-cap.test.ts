@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIN_SPOOL_MAX_BYTES } from '../../agent/link/spool.js';
+import { formatBytes } from '../../common/bytes.js';
+import type { RunningAgent } from '../harness/agent-process.js';
+import { CollectorProcess, stablePort } from '../harness/collector-process.js';
+import { waitFor } from '../harness/wait-for.js';
+import {
+  agentLogged,
+  agentMetric,
+  killAgent,
+  POLL,
+  sequencesThrough,
+  spoolOnDisk,
+  startLinkAgent,
+} from './link-support.js';
+
+/**
+ * The spool cap hit for real: the agent streams to the collector, the collector goes away (an orderly stop,
+ * so everything it stored was also acknowledged), and the agent, sampling every 100 ms into the smallest
+ * spool it accepts, has to drop its oldest reports. When the collector is back, the dropped sequences are
+ * exactly the ones the collector counts as gaps: the agent's counter and the collector's figure agree.
+ */
+
+const NODE = 'e2e-spool-cap';
+const INTERVAL = '100ms';
+/** At least two spool segments dropped (a segment is an eighth of the cap: ~8 reports here). */
+const DROPPED_AT_LEAST = 16;
+const SPOOL_FULL_WARNING =
+  'spool full: dropping the oldest unsent reports (warned once until it drains to half)';
+
+const spoolDir = mkdtempSync(join(tmpdir(), 'nodedoc-e2e-spool-cap-'));
+let collector: CollectorProcess | undefined;
+let agent: RunningAgent | undefined;
+
+afterAll(async () => {
+  await killAgent(agent);
+  await collector?.dispose();
+  rmSync(spoolDir, { recursive: true, force: true });
+});
+
+describe('the spool cap hit while the collector is down', () => {
+  it('drops the oldest reports, counts and logs them, and the collector counts exactly those as gaps', async () => {
+    const first = await CollectorProcess.start({ grpcPort: await stablePort() });
+    collector = first;
+    const running = await startLinkAgent([
+      '--collector',
+      first.grpcTarget,
+      '--spool-dir',
+      spoolDir,
+      '--spool-max-bytes',
+      String(MIN_SPOOL_MAX_BYTES),
+      '--node-name',
+      NODE,
+      '--interval',
+      INTERVAL,
+    ]);
+    agent = running;
+    await waitFor(
+      '10 reports stored',
+      async () => ((await first.ingest(NODE))?.received ?? 0) >= 10 || undefined,
+      POLL,
+    );
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const warning = await waitFor(
+      'the spool-full warning',
+      () => agentLogged(running, SPOOL_FULL_WARNING)[0],
+      POLL,
+    );
+    expect(warning).toMatchObject({ level: 'warn', cap: formatBytes(MIN_SPOOL_MAX_BYTES) });
+    await waitFor(
+      `${DROPPED_AT_LEAST} reports dropped`,
+      async () =>
+        (await agentMetric(running, 'nodedoc_agent_spool_dropped_reports_total')) >= DROPPED_AT_LEAST ||
+        undefined,
+      POLL,
+    );
+    // Warned once for the whole episode, however many segments went.
+    expect(agentLogged(running, SPOOL_FULL_WARNING)).toHaveLength(1);
+    expect(await agentMetric(running, 'nodedoc_agent_spool_bytes')).toBeLessThanOrEqual(MIN_SPOOL_MAX_BYTES);
+
+    collector = await first.restart();
+    const second = collector;
+    await waitFor(
+      'the agent to reconnect and the spool to drain',
+      async () =>
+        agentLogged(running, 'collector link up').length >= 2 &&
+        (await agentMetric(running, 'nodedoc_agent_spool_reports')) === 0
+          ? true
+          : undefined,
+      POLL,
+    );
+    // The Welcome told the agent what the collector had stored before the outage.
+    const storedBeforeOutage = Number(agentLogged(running, 'collector link up')[1]?.collectorStored);
+    expect(storedBeforeOutage).toBeGreaterThanOrEqual(10);
+    // Nothing is dropped once the collector takes reports again, so this is the final count.
+    const dropped = await agentMetric(running, 'nodedoc_agent_spool_dropped_reports_total');
+    expect(await running.stop()).toBe(0);
+    agent = undefined;
+
+    const spool = await spoolOnDisk(spoolDir);
+    expect(spool.pending).toBe(0);
+    const last = Number(spool.last);
+    const ingest = await second.ingest(NODE);
+    expect(ingest).toMatchObject({ gaps: dropped, lastSeq: String(last), received: last - dropped });
+    // The dropped ones are the oldest unsent: the run right after what the collector had stored.
+    const stored = (await second.timeline(NODE)).map((point) => point.sequence);
+    expect(stored).toEqual([
+      ...sequencesThrough(storedBeforeOutage),
+      ...sequencesThrough(last, storedBeforeOutage + dropped + 1),
+    ]);
+    const gapLines = second
+      .logs()
+      .filter((line) => line.msg === 'sequences skipped by the agent counted as gaps');
+    expect(gapLines.map((line) => line.gaps)).toEqual([dropped]);
+  }, 120_000);
+});
