@@ -99,7 +99,7 @@ export function checkEnum<T extends string>(
 }
 
 /** A decimal uint64 from the wire (longs: String). */
-export function checkUint64(field: string, value: string, min = 0n): bigint {
+export function checkUint64(field: string, value: string, min = 0n, max = UINT64_MAX): bigint {
   let parsed: bigint;
   try {
     parsed = BigInt(value);
@@ -107,8 +107,11 @@ export function checkUint64(field: string, value: string, min = 0n): bigint {
     throw new FieldProblem(field, `${value} is not an unsigned integer`);
   }
   if (parsed < min) throw new FieldProblem(field, `must be at least ${min}`);
+  if (parsed > max) throw new FieldProblem(field, `must be at most ${max}`);
   return parsed;
 }
+
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /** A set google.protobuf.Timestamp within the range the type documents; returns Unix milliseconds. */
 export function checkTimestamp(field: string, value: { seconds: string; nanos: number } | null): number {

@@ -9,6 +9,7 @@ import { SignalState } from '../../proto/gen/nodedoc/v1/SignalState.js';
 import type { Vitals__Output } from '../../proto/gen/nodedoc/v1/Vitals.js';
 import { collectorError } from '../errors.js';
 import type { IncomingReport } from '../store/node-store.js';
+import { MAX_SEQUENCE } from '../store/sequence.js';
 import {
   checkCount,
   checkEnum,
@@ -147,7 +148,8 @@ function snake(name: string): string {
 }
 
 function validReport(field: string, report: Report__Output, previous: bigint): IncomingReport {
-  const sequence = checkUint64(`${field}.sequence`, report.sequence, 1n);
+  // The store keeps sequences in SQLite's signed 64-bit integers; larger ones are refused here, cleanly.
+  const sequence = checkUint64(`${field}.sequence`, report.sequence, 1n, MAX_SEQUENCE);
   if (sequence <= previous) {
     throw new FieldProblem(
       `${field}.sequence`,

@@ -200,6 +200,11 @@ const CASES: Array<[string, Misbehaviour, RegExp]> = [
     /reports\[0\].sequence: must be at least 1/,
   ],
   [
+    'a sequence past the store’s signed 64-bit range',
+    { afterHello: [withReport({ sequence: String(2n ** 63n) })] },
+    /reports\[0\].sequence: must be at most 9223372036854775807/,
+  ],
+  [
     'reports out of sequence order',
     { afterHello: [{ batch: batch([report(2), report(2)]) }] },
     /reports\[1\].sequence: 2 does not follow 2/,
