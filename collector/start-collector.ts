@@ -172,7 +172,17 @@ export async function startCollector(
 
   const serving = (async () => {
     try {
-      store = await (hooks.openStore ?? ((dir: string) => SqliteStore.open(dir)))(config.dataDir);
+      store = await (
+        hooks.openStore ??
+        ((dir: string) =>
+          SqliteStore.open(dir, {
+            onFlush: metrics.store.onFlush,
+            onCheckpoint: (info) => {
+              metrics.store.onCheckpoint(info);
+              if (info.error !== undefined) logger.warn({ error: info.error }, 'store checkpoint failed');
+            },
+          }))
+      )(config.dataDir);
       board.load(await store.listNodes());
     } catch (error) {
       throw new StartupError(

@@ -4,6 +4,7 @@ import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
+import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
 import { registerStoreSizeMetric } from './store-size-metric.js';
 
 /** The event-loop monitor's period: the collector is busy anyway, so its wake-ups cost nothing noticeable. */
@@ -14,6 +15,8 @@ export interface CollectorMetrics {
   readonly ingest: IngestMetrics;
   readonly watchers: Gauge;
   readonly prunedEntries: Counter;
+  /** To pass to the store: its commits and checkpoints as metrics. */
+  readonly store: StoreMetricHooks;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -29,9 +32,11 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   const ingest = registerIngestMetrics(registry);
   registerNodeStatusMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
+  const store = registerStoreMetrics(registry);
   return {
     registry,
     ingest,
+    store,
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',
       help: 'WatchDiagnoses streams open now.',

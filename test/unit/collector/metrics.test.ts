@@ -62,6 +62,12 @@ describe('collector /metrics', () => {
     expect(value('nodedoc_collector_ingest_latency_seconds_count')).toEqual([2]);
     expect(value('nodedoc_collector_watchers')).toEqual([1]);
     expect(value('nodedoc_collector_store_size_bytes')[0]).toBeGreaterThan(4096);
+    // The hello and the two batches were each committed on their own (nothing else was writing).
+    expect(value('nodedoc_collector_store_commits_total', { result: 'ok' })).toEqual([3]);
+    expect(value('nodedoc_collector_store_commits_total', { result: 'failed' })).toEqual([0]);
+    expect(value('nodedoc_collector_store_commit_duration_seconds_count')).toEqual([3]);
+    // Rows handled: the hello's node row, then the reports of each batch (the replay is judged in its commit).
+    expect(value('nodedoc_collector_store_commit_rows_sum')).toEqual([1 + 2 + 2]);
     expect(value('nodedoc_collector_eventloop_delay_p99_seconds')).toHaveLength(1);
     expect(value('nodedoc_node_status', { node: 'm-1', status: 'AtRisk' })).toEqual([1]);
     for (const other of ['Ready', 'NotReady', 'Unreachable']) {
