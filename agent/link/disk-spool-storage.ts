@@ -90,8 +90,10 @@ interface ReadCursor {
 /**
  * The spool on disk, in <spool-dir>/reports/: segment files of length-prefixed, checksummed records
  * (spool-record.ts) and spool-state.json (epoch and the released sequence). Every append is fdatasync'd
- * before it resolves: the link sends a record only after that, so a record the collector may have seen
- * is never lost or renumbered by a crash, SIGKILL or power loss.
+ * before it resolves. A crash or SIGKILL of the agent alone would not need it (the page cache survives
+ * the process), but a kernel panic or power loss would: the reports from just before a node dies are the
+ * evidence nodedoc exists to deliver, and the link sends a record only once it is durable, so a record the
+ * collector may have seen is never lost or renumbered.
  */
 export class DiskSpoolStorage implements SpoolStorage {
   readonly durable = true;

@@ -53,6 +53,11 @@ export class Spool {
   /** Set while reports are being dropped; ends when the spool drains to half its cap. */
   private dropEpisode: { reports: number } | undefined;
   private readonly segmentTarget: number;
+  /**
+   * The last record appended, kept so that a link that keeps up sends each report without reading it
+   * back from disk. One report: a few KiB.
+   */
+  private tail: SpoolRecord | undefined;
 
   private constructor(
     private readonly options: SpoolOptions,
@@ -145,6 +150,7 @@ export class Spool {
         active.bytes += recordBytes;
       }
       this.last = sequence;
+      this.tail = { sequence, payload };
       await this.removeReleased();
       await this.enforceCap();
       this.publishSize();
@@ -181,6 +187,15 @@ export class Spool {
   read(after: bigint, maxBytes: number, maxReports: number): Promise<SpoolRecord[]> {
     return this.serially(async () => {
       let from = after > this.released ? after : this.released;
+      const { tail } = this;
+      if (
+        tail !== undefined &&
+        tail.sequence === from + 1n &&
+        tail.sequence === this.last &&
+        maxReports > 0
+      ) {
+        return [tail];
+      }
       const records: SpoolRecord[] = [];
       let bytes = 0;
       for (const segment of [...this.segments]) {
