@@ -280,6 +280,30 @@ describe('the link when the collector goes away', () => {
     expect(await running.metric('nodedoc_agent_link_reports_acked_total')).toBe(6);
   });
 
+  it('numbers on above what the collector has of its epoch when the spool is behind it (restored from an old copy)', async () => {
+    const server = await collector();
+    const running = await startLink(server.target);
+    const { epoch } = JSON.parse(readFileSync(join(spoolDir, SPOOL_SUBDIR, 'spool-state.json'), 'utf8')) as {
+      epoch: string;
+    };
+    server.store.stored.set(epoch, 100n);
+    await submit(running, 1);
+    await waitFor('the spool released', () => (running.link.pendingReports === 0 ? true : undefined), WAIT);
+    await submit(running, 2);
+    await waitFor('2 stored', () => (server.store.reports.length === 2 ? true : undefined), WAIT);
+    // Report 1 is indistinguishable from the collector's own number 1 and counts as stored; numbering goes on
+    // above 100, so nothing new is mistaken for what the collector has.
+    expect(server.store.sequences()).toEqual([101n, 102n]);
+    expect(server.store.duplicates).toBe(0);
+    expect(
+      running
+        .lines()
+        .some((line) =>
+          String(line.msg).startsWith('the collector has sequences of this epoch that this agent never sent'),
+        ),
+    ).toBe(true);
+  });
+
   it('keeps unsent reports across an agent restart and sends them under the same epoch, numbering on', async () => {
     const server = await collector();
     const port = server.port;
