@@ -375,8 +375,8 @@ describe('dead-link detection', () => {
     // Keepalive shortened; the watchdog pushed out of the way, so only keepalive can end the stream.
     const tuning: LinkTuning = {
       ...FAST,
-      keepaliveTimeMs: 300,
-      keepaliveTimeoutMs: 300,
+      keepaliveTimeMs: 1_000,
+      keepaliveTimeoutMs: 1_000,
       watchdogMinMs: 600_000,
     };
     const running = await startLink(proxy.target, { tuning });
