@@ -11,6 +11,8 @@ import type { Spool } from './spool.js';
 
 /** Batches whose send time is kept for the round trip to their ack (older ones are forgotten). */
 const MAX_TRACKED_BATCHES = 64;
+/** grpc.status.OK (grpc-js is loaded on demand, so its enum is not imported here). */
+const STATUS_OK = 0;
 /** How often the watchdog looks, as a share of its deadline. */
 const WATCHDOG_CHECKS_PER_DEADLINE = 4;
 
@@ -47,6 +49,8 @@ function describeStatus(
   status: Pick<StatusObject, 'code' | 'details'>,
   names: Record<number, string>,
 ): string {
+  if (status.code === STATUS_OK) return 'the collector closed the stream';
+  // grpc-js appends an empty "Resolution note:" to connection errors; it adds nothing here.
   const details = status.details.replace(/\.?\s*Resolution note:\s*$/, '').trim();
   return `${names[status.code] ?? `status ${status.code}`}${details ? `: ${details}` : ''}`;
 }
