@@ -47,6 +47,10 @@ interface Segment {
  *
  * Operations run one at a time, in call order (appends, acks and reads interleave from the sampling loop
  * and the link).
+ *
+ * Recovery cuts a segment at its first bad record. A record torn by a crash mid-write was never sent (the
+ * link sends only what append() resolved), so its sequence may be handed out again. A record cut for rot
+ * may have been sent: if the collector stored it, its Welcome says so and ack() moves numbering above it.
  */
 export class Spool {
   private queue: Promise<unknown> = Promise.resolve();
