@@ -44,6 +44,29 @@ export function checkToProto(id: CheckIdString): keyof typeof CheckId {
   return `CHECK_ID_${id.toUpperCase().replaceAll('-', '_')}` as keyof typeof CheckId;
 }
 
+export function severityToProto(severity: SeverityString): keyof typeof Severity {
+  return `SEVERITY_${severity.toUpperCase()}` as keyof typeof Severity;
+}
+
+/** An enum value as decoded from the wire ("CAUSE_ID_MEMORY_PRESSURE") back to its kebab-case id. */
+function fromProto(value: string | number, prefix: string): string {
+  const text = String(value);
+  return (text.startsWith(prefix) ? text.slice(prefix.length) : text).toLowerCase().replaceAll('_', '-');
+}
+
+// The wire side validates enum values before these are used, so the casts name what the values hold.
+export function causeFromProto(value: string | number): CauseIdString {
+  return fromProto(value, 'CAUSE_ID_') as CauseIdString;
+}
+
+export function checkFromProto(value: string | number): CheckIdString {
+  return fromProto(value, 'CHECK_ID_') as CheckIdString;
+}
+
+export function severityFromProto(value: string | number): SeverityString {
+  return fromProto(value, 'SEVERITY_') as SeverityString;
+}
+
 export function isCauseId(value: string): value is CauseIdString {
   return (CAUSE_IDS as readonly string[]).includes(value);
 }

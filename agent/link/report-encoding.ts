@@ -1,9 +1,8 @@
-import { causeToProto, checkToProto, type SeverityString } from '../../common/ids.js';
+import { causeToProto, checkToProto, severityToProto } from '../../common/ids.js';
 import { VERSION } from '../../common/version.js';
 import type { Finding as ProtoFinding } from '../../proto/gen/nodedoc/v1/Finding.js';
 import type { Hello } from '../../proto/gen/nodedoc/v1/Hello.js';
 import type { Report } from '../../proto/gen/nodedoc/v1/Report.js';
-import type { Severity } from '../../proto/gen/nodedoc/v1/Severity.js';
 import type { SignalReading } from '../../proto/gen/nodedoc/v1/SignalReading.js';
 import type { SignalState } from '../../proto/gen/nodedoc/v1/SignalState.js';
 import type { Finding } from '../finding.js';
@@ -12,11 +11,6 @@ import type { AgentReport } from '../report.js';
 import { SIGNAL_NAMES } from '../sample-types.js';
 import { durationFromMs, timestampFromMs } from './proto-time.js';
 import { vitalsFrom } from './vitals.js';
-
-/** "warning" -> "SEVERITY_WARNING" (the proto enum value name; common/ids.ts derives the kebab ids from it). */
-function severityToProto(severity: SeverityString): keyof typeof Severity {
-  return `SEVERITY_${severity.toUpperCase()}` as keyof typeof Severity;
-}
 
 function encodeFinding(finding: Finding): ProtoFinding {
   const encoded: ProtoFinding = {

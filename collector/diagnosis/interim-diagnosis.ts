@@ -8,8 +8,7 @@
  *   node-unreachable cause ranked first and the causes of the last report before the silence after it.
  */
 import { formatDuration } from '../../common/duration.js';
-import { type SeverityString, severityRank } from '../../common/ids.js';
-import { causeFromProto, severityFromProto } from '../views/proto-names.js';
+import { causeFromProto, type SeverityString, severityFromProto, severityRank } from '../../common/ids.js';
 import {
   type CauseView,
   type Diagnosis,

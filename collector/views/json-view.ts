@@ -12,6 +12,7 @@ import type {
   NodeSummaryJson,
   TimelineJson,
 } from '../../common/api/http-v1.js';
+import { causeFromProto, checkFromProto, severityFromProto } from '../../common/ids.js';
 import type { Finding__Output } from '../../proto/gen/nodedoc/v1/Finding.js';
 import type { SignalReading__Output } from '../../proto/gen/nodedoc/v1/SignalReading.js';
 import type { Vitals__Output } from '../../proto/gen/nodedoc/v1/Vitals.js';
@@ -20,7 +21,7 @@ import type { CauseView } from '../diagnosis/diagnosis.js';
 import type { BoardEntry } from '../diagnosis/diagnosis-board.js';
 import type { TimelineEntry } from '../store/node-store.js';
 import type { NodeDetailView } from './node-views.js';
-import { causeFromProto, checkFromProto, severityFromProto, signalStateFromProto } from './proto-names.js';
+import { signalStateFromProto } from './proto-names.js';
 import { toRfc3339 } from './timestamps.js';
 
 /** Parses a stored JSON object; stored text that is not one (it was only shape-checked on ingest) reads as null. */

@@ -4,11 +4,15 @@ import {
   CAUSE_IDS,
   type CauseIdString,
   CHECK_IDS,
+  causeFromProto,
   causeToProto,
+  checkFromProto,
   checkToProto,
   isCauseId,
   SEVERITIES,
+  severityFromProto,
   severityRank,
+  severityToProto,
 } from '../../../common/ids.js';
 import { CauseId } from '../../../proto/gen/nodedoc/v1/CauseId.js';
 import { CheckId } from '../../../proto/gen/nodedoc/v1/CheckId.js';
@@ -102,5 +106,15 @@ describe('severities', () => {
     expect(SEVERITIES).toEqual(['info', 'warning', 'critical']);
     expect(severityRank('info')).toBeLessThan(severityRank('warning'));
     expect(severityRank('warning')).toBeLessThan(severityRank('critical'));
+  });
+});
+
+describe('wire conversions', () => {
+  it('turn every id into its proto enum name and back', () => {
+    for (const id of CAUSE_IDS) expect(causeFromProto(causeToProto(id))).toBe(id);
+    for (const id of CHECK_IDS) expect(checkFromProto(checkToProto(id))).toBe(id);
+    for (const severity of SEVERITIES) expect(severityFromProto(severityToProto(severity))).toBe(severity);
+    expect(severityToProto('warning')).toBe('SEVERITY_WARNING');
+    expect(causeFromProto('CAUSE_ID_CONNTRACK_RACE')).toBe('conntrack-race');
   });
 });
