@@ -1,8 +1,8 @@
+import { CHECK_CAUSE } from '../../common/check-causes.js';
 import type { CheckIdString, SeverityString } from '../../common/ids.js';
 import type { Thresholds } from '../config/thresholds.js';
 import type { Finding } from '../finding.js';
 import type { Samples } from '../sample-types.js';
-import { CHECK_CAUSE } from '../../common/check-causes.js';
 
 /** A rule: pure function from one cycle's samples to findings. State (streaks, windows) lives in signals. */
 export type Check = (samples: Samples, thresholds: Thresholds) => Finding[];
