@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
@@ -28,6 +29,8 @@ export interface CollectorConfig {
   /** Undefined: plaintext gRPC, node names as the agents say them. */
   readonly tls: TlsFiles | undefined;
   readonly logLevel: string;
+  /** Base of links sent outside the collector (runbook URLs in Events and alerts); ends with '/'. */
+  readonly externalUrl: URL;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -71,6 +74,36 @@ function tlsFiles(flags: ParsedFlags): TlsFiles | undefined {
   };
 }
 
+/**
+ * --external-url, or this host's name and the HTTP port: a link in a page or an alert must name a host
+ * the reader can reach, and neither a wildcard listen address nor 127.0.0.1 (from another machine) is one.
+ */
+function externalUrl(flags: ParsedFlags, httpListen: ListenAddress): URL {
+  const text = flags.string('external-url');
+  if (text === undefined) {
+    const listenHost = httpListen.host;
+    const host =
+      listenHost === undefined || listenHost === '0.0.0.0' || listenHost === '::' ? hostname() : listenHost;
+    return new URL(`http://${host.includes(':') ? `[${host}]` : host}:${httpListen.port}/`);
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(
+      `--external-url ${text}: expected an absolute http(s) URL, like https://nodedoc.example.com/`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--external-url ${text}: expected an http or https URL`);
+  }
+  // A base without the trailing slash would lose its last path segment when links are resolved against it.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
 /** Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError. */
 export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
   const logLevel = flags.string('log-level') ?? DEFAULT_LOG_LEVEL;
@@ -93,5 +126,6 @@ export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
     retentionMs,
     tls: tlsFiles(flags),
     logLevel,
+    externalUrl: externalUrl(flags, httpListen),
   };
 }

@@ -40,6 +40,14 @@ export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
     description: 'Timeline entries older than this are pruned, and nodes silent for longer are forgotten.',
   },
   {
+    name: 'external-url',
+    type: 'string',
+    placeholder: 'URL',
+    defaultText: 'http://HOSTNAME:HTTP-PORT',
+    description:
+      "The URL people reach the collector's HTTP server at (an Ingress, a port-forward): runbook links in Kubernetes Events and Alertmanager alerts are built from it.",
+  },
+  {
     name: 'tls-cert',
     type: 'string',
     placeholder: 'PATH',

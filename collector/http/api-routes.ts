@@ -6,7 +6,13 @@ import { causeCatalog } from '../diagnosis/cause-titles.js';
 import { collectorError } from '../errors.js';
 import { nodeParameter } from '../query/node-parameter.js';
 import { timelineWindow } from '../query/timeline-window.js';
-import { causeInfoToJson, detailToJson, summaryToJson, timelineToJson } from '../views/json-view.js';
+import {
+  causeInfoToJson,
+  detailToJson,
+  fleetToJson,
+  summaryToJson,
+  timelineToJson,
+} from '../views/json-view.js';
 import { placeholderPage } from './placeholder-page.js';
 import { Router } from './router.js';
 import { parseIntegerParameter, parseTimeParameter } from './time-parameter.js';
@@ -72,6 +78,10 @@ export function apiRouter(deps: HttpDependencies): Router<Endpoint> {
     .add('GET', '/api/v1/nodes', {
       query: [],
       run: () => json(state.require().views.summaries().map(summaryToJson)),
+    })
+    .add('GET', '/api/v1/fleet', {
+      query: [],
+      run: () => json(fleetToJson(state.require().views.summaries())),
     })
     .add('GET', '/api/v1/nodes/:node', {
       query: [],

@@ -8,11 +8,12 @@ import type {
   CauseInfoJson,
   CauseJson,
   FindingJson,
+  FleetJson,
   NodeDetailJson,
   NodeSummaryJson,
   TimelineJson,
 } from '../../common/api/http-v1.js';
-import { causeFromProto, checkFromProto, severityFromProto } from '../../common/ids.js';
+import { causeFromProto, checkFromProto, severityFromProto, severityRank } from '../../common/ids.js';
 import type { Finding__Output } from '../../proto/gen/nodedoc/v1/Finding.js';
 import type { SignalReading__Output } from '../../proto/gen/nodedoc/v1/SignalReading.js';
 import type { Vitals__Output } from '../../proto/gen/nodedoc/v1/Vitals.js';
@@ -94,6 +95,29 @@ export function summaryToJson(entry: BoardEntry): NodeSummaryJson {
     causes: entry.diagnosis.causes.slice(0, 1).map(causeToJson),
     lastSeen: toRfc3339(entry.lastSeenMs),
   };
+}
+
+/**
+ * GET /api/v1/fleet: each fleet-scope cause once, with the nodes it was found on. The representative cause
+ * (summary, evidence) is the most severe node's; the classifier gives every node of a fleet cause the same id.
+ */
+export function fleetToJson(entries: readonly BoardEntry[]): FleetJson {
+  const byId = new Map<string, { cause: CauseView; nodes: string[] }>();
+  for (const entry of entries) {
+    for (const cause of entry.diagnosis.causes) {
+      if (cause.scope !== 'fleet') continue;
+      const group = byId.get(cause.id);
+      if (!group) byId.set(cause.id, { cause, nodes: [entry.node] });
+      else {
+        group.nodes.push(entry.node);
+        if (severityRank(cause.severity) > severityRank(group.cause.severity)) group.cause = cause;
+      }
+    }
+  }
+  const causes = [...byId.values()]
+    .map(({ cause, nodes }) => ({ ...causeToJson(cause), nodes: nodes.sort() }))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  return { nodes: entries.length, causes };
 }
 
 /** GET /api/v1/nodes/{node}. */

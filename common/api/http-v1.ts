@@ -99,6 +99,19 @@ export interface TimelineJson {
   readonly points: readonly TimelinePointJson[];
 }
 
+/** A cause seen on a large share of the fleet, reported once rather than on each node. */
+export interface FleetCauseJson extends CauseJson {
+  /** The nodes showing the symptom, sorted. */
+  readonly nodes: readonly string[];
+}
+
+/** GET /api/v1/fleet: fleet-scope causes, most severe first. */
+export interface FleetJson {
+  /** Nodes the collector knows (the denominator of each cause's share). */
+  readonly nodes: number;
+  readonly causes: readonly FleetCauseJson[];
+}
+
 /** GET /api/v1/causes (one entry per cause of the taxonomy). */
 export interface CauseInfoJson {
   readonly id: CauseIdString;

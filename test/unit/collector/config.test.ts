@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCollectorConfig } from '../../../collector/config/collector-config.js';
 import { COLLECTOR_FLAGS } from '../../../collector/config/collector-flags.js';
+import { runbookUrl } from '../../../collector/runbook-url.js';
 import { parseFlags } from '../../../common/cli/parse-flags.js';
 import { UsageError } from '../../../common/cli/usage-error.js';
 
@@ -26,7 +27,25 @@ describe('collector configuration', () => {
       retentionMs: 24 * 3_600_000,
       tls: undefined,
       logLevel: 'info',
+      externalUrl: new URL(`http://${hostname()}:8080/`),
     });
+  });
+
+  it('builds runbook links from --external-url, keeping its path prefix', () => {
+    const base = build(['--external-url', 'https://ops.example.com/nodedoc']).externalUrl;
+    expect(base.toString()).toBe('https://ops.example.com/nodedoc/');
+    expect(runbookUrl(base, 'conntrack-exhaustion')).toBe(
+      'https://ops.example.com/nodedoc/runbooks/conntrack-exhaustion',
+    );
+    expect(build(['--http-listen', '127.0.0.1:9000']).externalUrl.toString()).toBe('http://127.0.0.1:9000/');
+    expect(build(['--http-listen', '[::1]:9000']).externalUrl.toString()).toBe('http://[::1]:9000/');
+  });
+
+  it.each([
+    ['nodedoc.example.com', 'expected an absolute http(s) URL'],
+    ['ftp://nodedoc.example.com/', 'expected an http or https URL'],
+  ])('rejects --external-url %s', (value, message) => {
+    expect(() => build(['--external-url', value])).toThrow(message);
   });
 
   it('takes flags over NODEDOC_* environment', () => {

@@ -218,6 +218,13 @@ describe('the rest of the server', () => {
     });
   });
 
+  it('GET /api/v1/fleet counts the nodes and lists no fleet cause while no symptom is shared', async () => {
+    const { status, body } = await getJson(harness.httpBase, '/api/v1/fleet');
+    const nodes = await getJson(harness.httpBase, '/api/v1/nodes');
+    expect(status).toBe(200);
+    expect(body).toEqual({ nodes: (nodes.body as unknown[]).length, causes: [] });
+  });
+
   it('/healthz and /readyz answer 200 once serving', async () => {
     expect(await getJson(harness.httpBase, '/healthz')).toMatchObject({
       status: 200,
