@@ -52,6 +52,7 @@ export async function startTestCollector(
     retentionMs: options.retentionMs ?? 24 * 3_600_000,
     tls: options.tls,
     logLevel: 'debug',
+    externalUrl: new URL('http://nodedoc.test:8080/'),
   };
   const collector = await startCollector(config, logger, options.hooks);
   const stop = () => collector.stop();
