@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAUSE_IDS, isCauseId } from '../ids.js';
+import { CAUSE_IDS, type CauseIdString, isCauseId } from '../ids.js';
 import { parseRunbook, type Runbook } from './runbook.js';
 
 /** The runbook directory is unreadable or lacks a cause's file: a packaging fault, reported at start-up. */
@@ -27,19 +27,9 @@ export class RunbookLibrary {
     const runbooks: Runbook[] = [];
     const missing: string[] = [];
     for (const id of CAUSE_IDS) {
-      const path = join(directory, `${id}.md`);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          missing.push(`${id}.md`);
-          continue;
-        }
-        throw new RunbookLoadError(`cannot read ${path}: ${code ?? String(error)}`);
-      }
-      runbooks.push(parseRunbook(id, text));
+      const runbook = readRunbook(directory, id);
+      if (runbook) runbooks.push(runbook);
+      else missing.push(`${id}.md`);
     }
     if (missing.length > 0) {
       throw new RunbookLoadError(`${directory} has no runbook for: ${missing.join(', ')}`);
@@ -55,6 +45,18 @@ export class RunbookLibrary {
   /** Every runbook, in the taxonomy's (the proto's) order. */
   all(): Runbook[] {
     return CAUSE_IDS.map((id) => this.byId.get(id)).filter((runbook) => runbook !== undefined);
+  }
+}
+
+/** One cause's runbook from a directory; undefined when its file does not exist, RunbookLoadError when unreadable. */
+export function readRunbook(directory: string, id: CauseIdString): Runbook | undefined {
+  const path = join(directory, `${id}.md`);
+  try {
+    return parseRunbook(id, readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new RunbookLoadError(`cannot read ${path}: ${code ?? String(error)}`);
   }
 }
 
