@@ -83,7 +83,7 @@ export class RunbookPages {
       '',
       'One per cause nodedoc can diagnose: what it measured, the impact, how to confirm it and what to do.',
       '',
-      ...runbooks.map((runbook) => `- [\`${runbook.id}\`](runbooks/${runbook.id}): ${runbook.title}`),
+      ...runbooks.map((runbook) => `- [\`${runbook.id}\`](runbooks/${runbook.id}) — ${runbook.title}`),
       '',
     ].join('\n');
     this.index = {

@@ -107,7 +107,7 @@ describe('GET /runbooks', () => {
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('text/html; charset=utf-8');
     const links = [
-      ...text.matchAll(/<a href="runbooks\/([a-z-]+)"><code>([a-z-]+)<\/code><\/a>: ([^<]+)<\/li>/g),
+      ...text.matchAll(/<a href="runbooks\/([a-z-]+)"><code>([a-z-]+)<\/code><\/a> — ([^<]+)<\/li>/g),
     ];
     expect(links.map((link) => link[1])).toEqual([...CAUSE_IDS]);
     expect(links.map((link) => link[2])).toEqual([...CAUSE_IDS]);
@@ -118,7 +118,7 @@ describe('GET /runbooks', () => {
     const { status, text } = await get('/runbooks', { accept: 'text/markdown' });
     expect(status).toBe(200);
     for (const runbook of library.all()) {
-      expect(text).toContain(`- [\`${runbook.id}\`](runbooks/${runbook.id}): ${runbook.title}\n`);
+      expect(text).toContain(`- [\`${runbook.id}\`](runbooks/${runbook.id}) — ${runbook.title}\n`);
     }
   });
 });
