@@ -75,7 +75,12 @@ describe('collector /metrics', () => {
     }
     // One series per active cause: the warning seen in two consecutive reports.
     expect(
-      value('nodedoc_node_cause', { node: 'm-1', cause: 'memory-pressure', severity: 'warning', scope: 'node' }),
+      value('nodedoc_node_cause', {
+        node: 'm-1',
+        cause: 'memory-pressure',
+        severity: 'warning',
+        scope: 'node',
+      }),
     ).toEqual([1]);
     expect(value('nodedoc_node_cause')).toEqual([1]);
     // Hello plus one judgement per batch at least (fleet and sweep may add more).
