@@ -9,6 +9,7 @@ import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
+import type { ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
 import { RunbookPages } from './http/runbook-pages.js';
@@ -36,6 +37,8 @@ export interface CollectorHooks {
   /** Opens the store (default: SqliteStore under --data-dir). Tests delay it to watch health flip. */
   readonly openStore?: (dataDir: string) => Promise<NodeStore> | NodeStore;
   readonly now?: () => number;
+  /** Readiness from the Kubernetes API (default: none, the agent's kubelet probe stands in). */
+  readonly readiness?: ReadinessSource;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
   /** Where the runbooks are read from (default: collector/runbooks of this package). */
@@ -103,7 +106,16 @@ export async function startCollector(
   const now = hooks.now ?? Date.now;
   const runbooks = loadRunbookPages(hooks.runbookDirectory ?? bundledRunbookDirectory());
   const state = new CollectorState();
-  const board = new DiagnosisBoard(now);
+  const board = new DiagnosisBoard({
+    now,
+    readiness: hooks.readiness,
+    fleet: { share: config.diagnosis.fleetShare, minNodes: config.diagnosis.fleetMinNodes },
+    eventWindowMs: config.diagnosis.eventWindowMs,
+    clockSkew: {
+      warningMs: config.diagnosis.clockSkewWarningMs,
+      criticalMs: config.diagnosis.clockSkewCriticalMs,
+    },
+  });
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
@@ -228,6 +240,7 @@ export async function startCollector(
     state.shutdownStarted();
     setHealth(grpc.health, 'NOT_SERVING');
     for (const timer of timers) clearInterval(timer);
+    board.close();
     const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
     watchers.endAll();
     // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.

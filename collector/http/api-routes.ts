@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { sendMetrics } from '../../common/http/send-metrics.js';
 import type { CollectorState } from '../collector-state.js';
-import { causeCatalog } from '../diagnosis/cause-titles.js';
+import { causeCatalog } from '../diagnosis/cause-catalog.js';
 import { collectorError } from '../errors.js';
 import { nodeParameter } from '../query/node-parameter.js';
 import { timelineWindow } from '../query/timeline-window.js';
