@@ -3,6 +3,7 @@ import { registerProcessMetrics } from '../../common/metrics/process-metrics.js'
 import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
+import { type KubernetesMetrics, registerKubernetesMetrics } from './kubernetes-metrics.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
 import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
 import { registerStoreSizeMetric } from './store-size-metric.js';
@@ -17,6 +18,8 @@ export interface CollectorMetrics {
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
+  /** The Node watch and the Events posted (zero without a cluster). */
+  readonly kubernetes: KubernetesMetrics;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -33,10 +36,12 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   registerNodeStatusMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
+  const kubernetes = registerKubernetesMetrics(registry);
   return {
     registry,
     ingest,
     store,
+    kubernetes,
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',
       help: 'WatchDiagnoses streams open now.',

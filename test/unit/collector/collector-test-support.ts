@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { CollectorConfig, TlsFiles } from '../../../collector/config/collector-config.js';
+import type { KubernetesResolution } from '../../../collector/kube/cluster-connection.js';
 import {
   type CollectorHooks,
   type RunningCollector,
@@ -30,7 +31,14 @@ export interface TestCollector {
 }
 
 export async function startTestCollector(
-  options: { tls?: TlsFiles; hooks?: CollectorHooks; dataDir?: string; retentionMs?: number } = {},
+  options: {
+    tls?: TlsFiles;
+    hooks?: CollectorHooks;
+    dataDir?: string;
+    retentionMs?: number;
+    /** Default: no cluster. */
+    kubernetes?: KubernetesResolution;
+  } = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nodedoc-collector-')));
   const lines: Record<string, unknown>[] = [];
@@ -52,6 +60,8 @@ export async function startTestCollector(
     retentionMs: options.retentionMs ?? 24 * 3_600_000,
     tls: options.tls,
     logLevel: 'debug',
+    externalUrl: new URL('http://nodedoc.test/'),
+    kubernetes: options.kubernetes ?? { connection: undefined, reason: 'test without a cluster' },
   };
   const collector = await startCollector(config, logger, options.hooks);
   const stop = () => collector.stop();
