@@ -85,6 +85,8 @@ export interface FakeApiServer {
   advance(): void;
   /** Answers Event writes with this status (a Status body) instead of storing them; undefined: normal. */
   failEvents(status: number | undefined): void;
+  /** Forgets an Event, as the API server does after --event-ttl (1 h by default). */
+  expireEvent(name: string, namespace?: string): void;
   /** Stored Events of a namespace, in creation order. */
   events(namespace?: string): JsonObject[];
   /** Resolves once `count` watches are open. */
@@ -416,6 +418,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     },
     failEvents(code) {
       eventFailure = code;
+    },
+    expireEvent(name, namespace = 'default') {
+      events.delete(`${namespace}/${name}`);
     },
     events(namespace = 'default') {
       return [...events.values()].filter((event) => (event.metadata as JsonObject).namespace === namespace);
