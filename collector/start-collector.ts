@@ -7,10 +7,12 @@ import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
+import type { ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
 import { ReportSession } from './ingest/report-session.js';
 import { StreamRegistry } from './ingest/stream-registry.js';
+import { startKubernetes } from './kube/start-kubernetes.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-registry.js';
 import { queryServiceHandlers } from './query/query-service.js';
 import { WatchRegistry } from './query/watch-diagnoses.js';
@@ -35,6 +37,8 @@ export interface CollectorHooks {
   readonly now?: () => number;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
+  /** Faster Kubernetes watch backoff for tests. */
+  readonly kubernetesWatch?: { readonly backoffBaseMs?: number; readonly backoffCapMs?: number };
 }
 
 export interface RunningCollector {
@@ -43,6 +47,8 @@ export interface RunningCollector {
   readonly metrics: CollectorMetrics;
   /** Resolves once the store is open and the collector SERVING (start resolves before that). */
   readonly serving: Promise<void>;
+  /** Node readiness from the Kubernetes API (NO_READINESS without a cluster), for the classifier. */
+  readonly readiness: ReadinessSource;
   /** Stops accepting, lets streams end, flushes and closes the store. */
   stop(): Promise<void>;
 }
@@ -87,6 +93,16 @@ export async function startCollector(
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
+  // Before the servers: a start-up failure below must stop it again (see the catch blocks).
+  const kubernetes = startKubernetes({
+    kubernetes: config.kubernetes,
+    externalUrl: config.externalUrl,
+    board,
+    metrics: metrics.kubernetes,
+    logger,
+    now,
+    watcher: hooks.kubernetesWatch,
+  });
 
   const grpcAddress = formatListenAddress(config.grpcListen);
   let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
@@ -117,6 +133,7 @@ export async function startCollector(
       }),
     });
   } catch (error) {
+    await kubernetes.stop();
     const reason = describeListenError(error);
     throw new StartupError(
       config.tls && !reason.includes('address')
@@ -141,6 +158,7 @@ export async function startCollector(
     }));
   } catch (error) {
     grpc.server.forceShutdown();
+    await kubernetes.stop();
     throw new StartupError(
       `cannot listen for HTTP on ${formatListenAddress(config.httpListen)}: ${describeListenError(error)}`,
     );
@@ -214,6 +232,7 @@ export async function startCollector(
     await grpcDone;
     await serving.catch(() => undefined);
     if (store) await store.close();
+    await kubernetes.stop();
     await closeHttp(http);
   };
 
@@ -222,6 +241,7 @@ export async function startCollector(
     httpPort,
     metrics,
     serving,
+    readiness: kubernetes.readiness,
     stop() {
       stopping ??= stop();
       return stopping;

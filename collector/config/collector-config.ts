@@ -6,9 +6,16 @@ import { UsageError } from '../../common/cli/usage-error.js';
 import { parseDuration } from '../../common/duration.js';
 import { type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
 import {
+  KUBERNETES_MODES,
+  type KubernetesMode,
+  type KubernetesResolution,
+  resolveKubernetes,
+} from '../kube/cluster-connection.js';
+import {
   DEFAULT_DATA_DIR,
   DEFAULT_GRPC_LISTEN,
   DEFAULT_HTTP_LISTEN,
+  DEFAULT_KUBERNETES,
   DEFAULT_LOG_LEVEL,
   DEFAULT_RETENTION,
 } from './collector-flags.js';
@@ -31,6 +38,8 @@ export interface CollectorConfig {
   readonly logLevel: string;
   /** Base of links sent outside the collector (runbook URLs in Events and alerts); ends with '/'. */
   readonly externalUrl: URL;
+  /** The cluster whose Nodes are watched and Events posted to, or why there is none. */
+  readonly kubernetes: KubernetesResolution;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -104,8 +113,22 @@ function externalUrl(flags: ParsedFlags, httpListen: ListenAddress): URL {
   return url;
 }
 
-/** Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError. */
-export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
+function kubernetes(flags: ParsedFlags, env: NodeJS.ProcessEnv): KubernetesResolution {
+  const mode = flags.string('kubernetes') ?? DEFAULT_KUBERNETES;
+  if (!KUBERNETES_MODES.includes(mode as KubernetesMode)) {
+    throw new UsageError(`--kubernetes ${mode}: expected one of ${KUBERNETES_MODES.join(', ')}`);
+  }
+  return resolveKubernetes({ mode: mode as KubernetesMode, kubeconfigFlag: flags.string('kubeconfig'), env });
+}
+
+/**
+ * Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError.
+ * `env` is read for the cluster only (KUBECONFIG, KUBERNETES_SERVICE_HOST).
+ */
+export function buildCollectorConfig(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): CollectorConfig {
   const logLevel = flags.string('log-level') ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -127,5 +150,6 @@ export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
     tls: tlsFiles(flags),
     logLevel,
     externalUrl: externalUrl(flags, httpListen),
+    kubernetes: kubernetes(flags, env),
   };
 }

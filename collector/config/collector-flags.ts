@@ -7,6 +7,7 @@ export const DEFAULT_DATA_DIR = './data';
 /** A day of timelines: enough to look back over a night's page; the store prunes anything older. */
 export const DEFAULT_RETENTION = '24h';
 export const DEFAULT_LOG_LEVEL = 'info';
+export const DEFAULT_KUBERNETES = 'auto';
 
 export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -65,6 +66,21 @@ export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
     placeholder: 'PATH',
     description:
       "CA bundle (PEM) that agents' client certificates must chain to; a node's name is then taken from its certificate (CN, else the first DNS SAN).",
+  },
+  {
+    name: 'kubernetes',
+    type: 'string',
+    placeholder: 'auto|off',
+    defaultText: DEFAULT_KUBERNETES,
+    description:
+      'auto: watch Nodes and post Events when a cluster is found (--kubeconfig, then KUBECONFIG, then the in-cluster service account), else run without one; off: never talk to a cluster.',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'Kubeconfig of the cluster to watch (its current context); a file that cannot be used is a usage error.',
   },
   {
     name: 'log-level',

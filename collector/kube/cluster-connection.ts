@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from '../../common/cli/usage-error.js';
 
@@ -11,6 +13,27 @@ export const KUBERNETES_MODES: readonly KubernetesMode[] = ['auto', 'off'];
  * Without it an in-cluster config could authenticate as nobody, so "in a pod" alone is not "in a cluster".
  */
 export const SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * The pod's API server connection from its environment and service account, as client-go's
+ * rest.InClusterConfig builds it: https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, the service
+ * account's CA, and its token file (re-read as the kubelet rotates it).
+ */
+function inCluster(host: string, port: string, tokenPath: string): KubernetesConnection {
+  const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [
+      { name: 'in-cluster', server, caFile: join(dirname(tokenPath), 'ca.crt'), skipTLSVerify: false },
+    ],
+    users: [
+      { name: 'service-account', authProvider: { name: 'tokenFile', config: { tokenFile: tokenPath } } },
+    ],
+    contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'service-account' }],
+    currentContext: 'in-cluster',
+  });
+  return { source: 'in-cluster', server, kubeConfig };
+}
 
 /** How the collector reaches the API server, resolved once at start-up. */
 export interface KubernetesConnection {
@@ -97,15 +120,7 @@ export function resolveKubernetes(inputs: ClusterInputs): KubernetesResolution {
         reason: `KUBERNETES_SERVICE_HOST is set but there is no service account token at ${tokenPath} (automountServiceAccountToken: false?)`,
       };
     }
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromCluster();
-    return {
-      connection: {
-        source: 'in-cluster',
-        server: kubeConfig.getCurrentCluster()?.server ?? '',
-        kubeConfig,
-      },
-    };
+    return { connection: inCluster(host, inputs.env.KUBERNETES_SERVICE_PORT ?? '443', tokenPath) };
   }
   return {
     connection: undefined,

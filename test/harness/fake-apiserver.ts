@@ -64,6 +64,8 @@ export interface FakeApiServer {
   readonly port: number;
   /** https://127.0.0.1:PORT */
   readonly origin: string;
+  /** The server's self-signed certificate (PEM): the CA a client must trust. */
+  readonly caPem: string;
   /** A kubeconfig file (current context → this server, bearer token) in a temporary directory. */
   readonly kubeconfigPath: string;
   /** "METHOD path?query" of every request, in order. */
@@ -372,6 +374,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   return {
     port,
     origin,
+    caPem: certificate.certPem,
     kubeconfigPath,
     requests,
     get watchCount() {

@@ -35,7 +35,9 @@ interface Running {
 
 function spawnCollector(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [COLLECTOR_BIN, ...args], {
-    env: { ...process.env, ...env },
+    // Off unless a test says otherwise: a CI job running in a pod must not have these collectors post
+    // Events to its own cluster.
+    env: { ...process.env, NODEDOC_KUBERNETES: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -172,6 +174,17 @@ describe('nodedoc-collector with bad input', () => {
       {},
       '--tls-cert /nonexistent/cert.pem: cannot read it (ENOENT)',
     ],
+    [
+      ['--kubeconfig', '/nonexistent/kubeconfig'],
+      { NODEDOC_KUBERNETES: 'auto' },
+      '--kubeconfig /nonexistent/kubeconfig: cannot read it as a kubeconfig (ENOENT)',
+    ],
+    [
+      [],
+      { NODEDOC_KUBERNETES: 'auto', KUBECONFIG: '/nonexistent/kube' },
+      'KUBECONFIG /nonexistent/kube: cannot read it as a kubeconfig (ENOENT)',
+    ],
+    [['--kubernetes', 'maybe'], {}, '--kubernetes maybe: expected one of auto, off'],
   ])('%j %j → exit 2: %s', async (args, env, message) => {
     const result = await runCollector(args, env);
     expect(result.code).toBe(2);

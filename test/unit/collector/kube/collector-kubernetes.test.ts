@@ -1,0 +1,124 @@
+/**
+ * The real collector (gRPC, HTTP, SQLite on loopback) wired to test/harness/fake-apiserver.ts — a local
+ * HTTPS server speaking the API server's list/watch protocol for Nodes and storing Events, with objects
+ * recorded in the API's JSON shapes (test/fixtures/kubernetes/).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_READINESS } from '../../../../collector/diagnosis/node-readiness.js';
+import { resolveKubernetes } from '../../../../collector/kube/cluster-connection.js';
+import {
+  type FakeApiServer,
+  type JsonObject,
+  nodeObject,
+  startFakeApiServer,
+} from '../../../harness/fake-apiserver.js';
+import { parseExposition } from '../../../harness/metrics-text.js';
+import { waitFor } from '../../../harness/wait-for.js';
+import { AgentStream, agentServiceClient, finding, hello, report } from '../agent-client-support.js';
+import { getJson, startTestCollector, type TestCollector } from '../collector-test-support.js';
+
+let server: FakeApiServer;
+let collector: TestCollector | undefined;
+
+beforeEach(async () => {
+  server = await startFakeApiServer();
+});
+afterEach(async () => {
+  await collector?.cleanup();
+  collector = undefined;
+  await server.close();
+});
+
+async function startWithCluster(): Promise<TestCollector> {
+  collector = await startTestCollector({
+    kubernetes: resolveKubernetes({ mode: 'auto', kubeconfigFlag: server.kubeconfigPath, env: {} }),
+    hooks: { kubernetesWatch: { backoffBaseMs: 20, backoffCapMs: 200 } },
+  });
+  await collector.collector.serving;
+  return collector;
+}
+
+async function metric(base: string, name: string): Promise<number[]> {
+  const response = await fetch(`${base}/metrics`);
+  return parseExposition(await response.text())
+    .filter((sample) => sample.name === name)
+    .map((sample) => sample.value);
+}
+
+const KUBELET_DOWN = finding({
+  check: 'CHECK_ID_KUBELET_HEALTH',
+  cause: 'CAUSE_ID_KUBELET_DOWN',
+  severity: 'SEVERITY_CRITICAL',
+  summary: 'kubelet /healthz failed twice',
+  value: 0,
+  threshold: 0,
+});
+
+describe('collector with a Kubernetes cluster', () => {
+  it('hands out readiness from the watch and posts an Event when an agent turns its node NotReady', async () => {
+    server.putNode(nodeObject('worker-1', 'pleg'));
+    const { collector: running, grpcTarget, httpBase } = await startWithCluster();
+    const readiness = await waitFor('worker-1 from the watch', () => running.readiness.get('worker-1'));
+    expect(readiness).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
+    expect(readiness.message).toMatch(/^PLEG is not healthy/);
+
+    const stream = new AgentStream(agentServiceClient(grpcTarget));
+    await stream.hello(hello('worker-1'));
+    await stream.batch([report(1, { findings: [KUBELET_DOWN] })], 2);
+    const event = await waitFor('the Event on worker-1', () => server.events()[0]);
+    expect(event).toMatchObject({
+      involvedObject: { kind: 'Node', name: 'worker-1', uid: 'uid-worker-1' },
+      reason: 'NodedocDiagnosis',
+      type: 'Warning',
+      source: { component: 'nodedoc-collector' },
+    });
+    expect(String(event.message)).toMatch(
+      /^NotReady: kubelet-down — .+ — runbook http:\/\/nodedoc\.test\/runbooks\/kubelet-down$/,
+    );
+    // The kubelet recovers: a Normal Event says so.
+    await stream.batch([report(2)], 3);
+    await waitFor('the recovery Event', () => (server.events().length === 2 ? true : undefined));
+    expect(server.events().map((item: JsonObject) => item.type)).toEqual(['Warning', 'Normal']);
+    stream.end();
+    expect(await metric(httpBase, 'nodedoc_kubernetes_watch_up')).toEqual([1]);
+  });
+
+  it('keeps serving agents and /readyz while the API server is down', async () => {
+    await server.pause();
+    const { grpcTarget, httpBase, logLines } = await startWithCluster();
+    expect((await getJson(httpBase, '/readyz')).status).toBe(200);
+    const stream = new AgentStream(agentServiceClient(grpcTarget));
+    await stream.hello(hello('worker-1'));
+    expect(await stream.batch([report(1, { findings: [KUBELET_DOWN] })], 2)).toBe('1');
+    await waitFor('failed watch attempts', async () => {
+      const [restarts = 0] = await metric(httpBase, 'nodedoc_kubernetes_watch_restarts_total');
+      return restarts >= 2 ? true : undefined;
+    });
+    expect(await metric(httpBase, 'nodedoc_kubernetes_watch_up')).toEqual([0]);
+    const node = await getJson(httpBase, '/api/v1/nodes/worker-1');
+    expect(node.status).toBe(200);
+    expect(node.body).toMatchObject({ status: 'NotReady' });
+    // The Event could not be written: counted and logged, nothing else.
+    await waitFor('the failed Event write', () =>
+      logLines().find((line) => line.msg === 'cannot post kubernetes event'),
+    );
+    stream.end();
+    // Back: the watch lists and comes up.
+    server.putNode(nodeObject('worker-1'));
+    await server.resume();
+    await waitFor('watch up again', async () =>
+      (await metric(httpBase, 'nodedoc_kubernetes_watch_up'))[0] === 1 ? true : undefined,
+    );
+  });
+});
+
+describe('collector without a cluster', () => {
+  it('says once why, and has no readiness from the API', async () => {
+    collector = await startTestCollector();
+    await collector.collector.serving;
+    expect(collector.collector.readiness).toBe(NO_READINESS);
+    const lines = collector.logLines().filter((line) => String(line.msg).startsWith('no kubernetes cluster'));
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', reason: 'test without a cluster' })]);
+    expect(await metric(collector.httpBase, 'nodedoc_kubernetes_watch_up')).toEqual([0]);
+  });
+});
