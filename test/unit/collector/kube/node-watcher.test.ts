@@ -3,10 +3,19 @@
  * real list/watch protocol for Nodes, serving Node objects recorded in the API's JSON shape
  * (test/fixtures/kubernetes/, see its README). Real client-node, real HTTP over loopback.
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeReadiness } from '../../../../collector/diagnosis/node-readiness.js';
+import { resolveKubernetes } from '../../../../collector/kube/cluster-connection.js';
 import { NodeWatcher } from '../../../../collector/kube/node-watcher.js';
-import { type FakeApiServer, nodeObject, startFakeApiServer } from '../../../harness/fake-apiserver.js';
+import {
+  FAKE_TOKEN,
+  type FakeApiServer,
+  nodeObject,
+  startFakeApiServer,
+} from '../../../harness/fake-apiserver.js';
 import { waitFor } from '../../../harness/wait-for.js';
 import { captureLogger, freshMetrics, kubeConfigFrom, metricValue } from './kube-test-support.js';
 
@@ -206,7 +215,6 @@ describe('NodeWatcher', () => {
   });
 
   it('reports a refused list (bad credentials) and keeps retrying', async () => {
-    const { writeFile, readFile } = await import('node:fs/promises');
     const badPath = `${server.kubeconfigPath}.bad`;
     await writeFile(
       badPath,
@@ -219,5 +227,35 @@ describe('NodeWatcher', () => {
     expect(lines.find((line) => line.msg === 'kubernetes node watch failed; retrying')?.error).toBe(
       'HTTP 401: Unauthorized',
     );
+  });
+});
+
+describe('NodeWatcher in a pod', () => {
+  it('lists with the in-cluster config: the service account token and CA next to it', async () => {
+    const accountDir = await mkdtemp(join(tmpdir(), 'nodedoc-serviceaccount-'));
+    try {
+      await writeFile(join(accountDir, 'token'), FAKE_TOKEN);
+      await writeFile(join(accountDir, 'ca.crt'), server.caPem);
+      const { connection } = resolveKubernetes({
+        mode: 'auto',
+        kubeconfigFlag: undefined,
+        env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(server.port) },
+        tokenPath: join(accountDir, 'token'),
+      });
+      if (!connection) throw new Error('expected an in-cluster connection');
+      expect(connection.server).toBe(server.origin);
+      server.putNode(nodeObject('worker-1', 'status-unknown'));
+      const { metrics } = freshMetrics();
+      watcher = new NodeWatcher({
+        kubeConfig: connection.kubeConfig,
+        metrics,
+        logger: captureLogger().logger,
+      });
+      watcher.start();
+      await watcher.synced();
+      expect(watcher.get('worker-1')?.reason).toBe('NodeStatusUnknown');
+    } finally {
+      await rm(accountDir, { recursive: true, force: true });
+    }
   });
 });
