@@ -11,6 +11,7 @@ import {
   eventMessage,
   eventTypeOf,
 } from './node-event-message.js';
+import { requestTimeout } from './request-timeout.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -43,6 +44,11 @@ export const GLOBAL_EVENT_REFILL_MS = 200;
  * memory: beyond this, new Events are dropped (counted) until writes complete.
  */
 export const MAX_WRITES_IN_FLIGHT = 64;
+/**
+ * An Event write not answered within this is abandoned (counted as an error): Events are advisory, and a
+ * slow API server must not keep a node's later writes queued behind one that will never complete.
+ */
+export const EVENT_WRITE_TIMEOUT_MS = 10_000;
 /**
  * A diagnosis a limit held back is retried this often; only each node's latest is kept, so the Event
  * trail ends on the node's real state (e.g. the recovery) once the budget allows.
@@ -80,6 +86,8 @@ export interface NodeEventPublisherOptions {
   readonly now?: () => number;
   /** reportingInstance of the Events (default: this host's name). */
   readonly instance?: string;
+  /** Test seam: a shorter EVENT_WRITE_TIMEOUT_MS. */
+  readonly writeTimeoutMs?: number;
 }
 
 /**
@@ -126,6 +134,11 @@ export class NodeEventPublisher {
     state.deferred = undefined;
     if (diagnosis.status === 'Ready' && diagnosis.causes.length === 0 && !state.warned) return;
     this.attempt(node, state, diagnosis, true);
+  }
+
+  /** A Node deleted from the cluster: its state (budget, Events to correlate) is let go. */
+  forget(node: string): void {
+    this.nodes.delete(node);
   }
 
   /** Tries again, for each node, the latest diagnosis a limit held back. */
@@ -195,6 +208,7 @@ export class NodeEventPublisher {
     message: string,
   ): Promise<void> {
     const { api, metrics, logger } = this.options;
+    const timeout = requestTimeout(this.options.writeTimeoutMs ?? EVENT_WRITE_TIMEOUT_MS);
     const nowMs = this.now();
     for (const [writtenKey, written] of state.written) {
       if (nowMs - written.lastMs >= EVENT_CORRELATION_WINDOW_MS) state.written.delete(writtenKey);
@@ -208,7 +222,7 @@ export class NodeEventPublisher {
             namespace: EVENT_NAMESPACE,
             body: { count: earlier.count + 1, lastTimestamp: new Date(nowMs).toISOString(), message },
           },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch, timeout),
         );
         earlier.count += 1;
         earlier.lastMs = nowMs;
@@ -247,7 +261,7 @@ export class NodeEventPublisher {
       count: 1,
     };
     try {
-      await api.createNamespacedEvent({ namespace: EVENT_NAMESPACE, body });
+      await api.createNamespacedEvent({ namespace: EVENT_NAMESPACE, body }, timeout);
       state.written.set(key, { name, count: 1, lastMs: nowMs });
       metrics.eventsPosted.inc({ type, operation: 'create' });
       logger.info({ node, event: name, type, message }, 'kubernetes event posted');

@@ -5,6 +5,7 @@ import type { KubernetesMetrics, WatchRestartReason } from '../metrics/kubernete
 import { describeApiError, statusCodeOf } from './api-error.js';
 import { JitteredBackoff } from './backoff.js';
 import { readinessChanged, readinessOf } from './node-condition.js';
+import { requestTimeout } from './request-timeout.js';
 
 /** First retry after a failure waits up to this long (client-go's reflector starts at 800 ms). */
 export const WATCH_BACKOFF_BASE_MS = 1_000;
@@ -23,6 +24,12 @@ export const WATCH_TIMEOUT_MIN_SECONDS = 300;
 export const WATCH_STALL_GRACE_MS = 30_000;
 /** A watch the server ends sooner than this with nothing delivered is treated as a failure (backoff), not a normal close. */
 export const MIN_HEALTHY_WATCH_MS = 1_000;
+/**
+ * A list page not answered within this is abandoned and retried: an API server that accepts the connection
+ * and never answers must not hold the watcher forever. A page of 500 Nodes (~5 MB) takes well under a
+ * second on a healthy control plane, and kubectl's own list of a large cluster a few seconds.
+ */
+export const LIST_TIMEOUT_MS = 60_000;
 /** Nodes per list page: a 5,000-node cluster is listed in 10 requests of bounded size, as kubectl pages. */
 export const LIST_PAGE_SIZE = 500;
 
@@ -181,7 +188,10 @@ export class NodeWatcher implements ReadinessSource {
     let token: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.api.listNode({ limit: LIST_PAGE_SIZE, _continue: token });
+      const page = await this.api.listNode(
+        { limit: LIST_PAGE_SIZE, _continue: token },
+        requestTimeout(LIST_TIMEOUT_MS),
+      );
       const observedAtMs = this.now();
       for (const node of page.items) {
         const name = node.metadata?.name;
@@ -191,6 +201,8 @@ export class NodeWatcher implements ReadinessSource {
       token = page.metadata?._continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? '';
     } while (token !== undefined && !this.stopped);
+    // A partial list must not pass for the whole: Nodes on the pages not read would look deleted.
+    if (this.stopped) return;
     const first = !this.syncedOnce;
     for (const name of [...this.nodes.keys()]) {
       if (!seen.has(name)) this.remove(name);

@@ -58,6 +58,10 @@ export function startKubernetes(options: KubernetesLinkOptions): KubernetesLink 
     now: options.now,
   });
   const unsubscribe = options.board.subscribe((node, diagnosis) => publisher.publish(node, diagnosis));
+  // A Node deleted from the cluster (scaled in, replaced) takes its Event state with it.
+  watcher.subscribe((node) => {
+    if (watcher.uid(node) === undefined) publisher.forget(node);
+  });
   watcher.start();
   publisher.start();
   logger.info({ source, server }, 'watching kubernetes nodes; posting diagnosis events');

@@ -85,8 +85,10 @@ export interface FakeApiServer {
   endWatches(): void;
   /** Another resource changed: the revision moves on and Node watches hear nothing of it. */
   advance(): void;
-  /** Answers Event writes with this status (a Status body) instead of storing them; undefined: normal. */
-  failEvents(status: number | undefined): void;
+  /** Answers Event writes with this status (a Status body) instead of storing them, or never ('hang'); undefined: normal. */
+  failEvents(status: number | 'hang' | undefined): void;
+  /** Watches get their headers and then nothing, and are never ended: a connection gone half-open. */
+  hangWatches(hang: boolean): void;
   /** Forgets an Event, as the API server does after --event-ttl (1 h by default). */
   expireEvent(name: string, namespace?: string): void;
   /** Stored Events of a namespace, in creation order. */
@@ -136,10 +138,12 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const nodes = new Map<string, JsonObject>();
   const history: Change[] = [];
   const watchers = new Set<Watcher>();
+  const hung = new Set<ServerResponse>();
   const sockets = new Set<Duplex>();
   const events = new Map<string, JsonObject>();
   const requests: string[] = [];
-  let eventFailure: number | undefined;
+  let eventFailure: number | 'hang' | undefined;
+  let watchesHang = false;
   const watchWaiters: Array<{ count: number; resolve: () => void }> = [];
 
   const checkWaiters = () => {
@@ -189,6 +193,10 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     // The API server sends the headers at once; events follow whenever they happen.
     response.flushHeaders();
     const watcher: Watcher = { response, bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true' };
+    if (watchesHang) {
+      hung.add(response);
+      return;
+    }
     if (from > 0 && from < compactedBelow) {
       const expired = fixture('watch-error-expired.json') as { object: JsonObject };
       expired.object.message = `too old resource version: ${from} (${compactedBelow})`;
@@ -239,6 +247,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
         : send(response, 404, status(404, 'NotFound', `events "${name}" not found`));
     }
     const text = await readBody(request);
+    if (eventFailure === 'hang') return;
     if (eventFailure !== undefined) {
       return send(response, eventFailure, status(eventFailure, 'InternalError', 'injected failure'));
     }
@@ -363,6 +372,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const dropAll = () => {
     for (const watcher of watchers) watcher.response.socket?.destroy();
     watchers.clear();
+    for (const response of hung) response.socket?.destroy();
+    hung.clear();
   };
   const stopListening = async () => {
     dropAll();
@@ -421,6 +432,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     },
     failEvents(code) {
       eventFailure = code;
+    },
+    hangWatches(hang) {
+      watchesHang = hang;
     },
     expireEvent(name, namespace = 'default') {
       events.delete(`${namespace}/${name}`);

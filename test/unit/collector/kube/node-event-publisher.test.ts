@@ -251,6 +251,30 @@ describe('NodeEventPublisher', () => {
     expect(summaries()).toEqual([['worker-1', 'Warning', 1, 'AtRisk: memory-pressure']]);
   });
 
+  it('abandons a write the API server never answers, and goes on with the next', async () => {
+    const { registry: own, metrics } = freshMetrics();
+    const impatient = new NodeEventPublisher({
+      api: kubeConfigFrom(server.kubeconfigPath).makeApiClient(CoreV1Api),
+      externalUrl: EXTERNAL,
+      metrics,
+      logger: captureLogger().logger,
+      uidOf: () => undefined,
+      now: () => clock,
+      writeTimeoutMs: 200,
+    });
+    server.failEvents('hang');
+    impatient.publish('worker-1', KUBELET_DOWN);
+    impatient.publish('worker-1', MEMORY);
+    await impatient.settled();
+    expect(await metricValue(own, 'nodedoc_kubernetes_event_errors_total', { operation: 'create' })).toBe(2);
+    expect(server.events()).toHaveLength(0);
+    server.failEvents(undefined);
+    impatient.publish('worker-1', READY);
+    await impatient.settled();
+    expect(summaries()).toEqual([['worker-1', 'Normal', 1, 'Ready: no active cause']]);
+    await impatient.stop();
+  });
+
   it('gives up quietly when the API server is down', async () => {
     await server.pause();
     await publish('worker-1', KUBELET_DOWN);

@@ -50,6 +50,22 @@ function startWatcher(kubeconfigPath = server.kubeconfigPath) {
 
 const statusOf = (name: string) => watcher?.get(name)?.status;
 
+/** A watcher with short server-side watch timeouts, for the stall guard. */
+function freshMetricsWatcher(timing: { watchTimeoutMinSeconds: number; stallGraceMs: number }) {
+  const { registry, metrics } = freshMetrics();
+  const { logger, lines } = captureLogger();
+  watcher = new NodeWatcher({
+    kubeConfig: kubeConfigFrom(server.kubeconfigPath),
+    metrics,
+    logger,
+    backoffBaseMs: 20,
+    backoffCapMs: 200,
+    ...timing,
+  });
+  watcher.start();
+  return { registry, lines };
+}
+
 describe('NodeWatcher', () => {
   it('lists, then follows ADDED, MODIFIED and DELETED', async () => {
     server.putNode(nodeObject('worker-1'));
@@ -227,6 +243,25 @@ describe('NodeWatcher', () => {
     expect(lines.find((line) => line.msg === 'kubernetes node watch failed; retrying')?.error).toBe(
       'HTTP 401: Unauthorized',
     );
+  });
+});
+
+describe('NodeWatcher on a dead connection', () => {
+  it('gives up on a watch that neither delivers nor ends, and resumes', async () => {
+    server.putNode(nodeObject('worker-1'));
+    server.hangWatches(true);
+    const { registry, lines } = freshMetricsWatcher({ watchTimeoutMinSeconds: 1, stallGraceMs: 100 });
+    await waitFor('a stalled watch', async () =>
+      (await metricValue(registry, 'nodedoc_kubernetes_watch_restarts_total', { reason: 'stalled' })) >= 1
+        ? true
+        : undefined,
+    );
+    server.hangWatches(false);
+    await server.waitForWatches(1);
+    server.putNode(nodeObject('worker-1', 'pleg'));
+    await waitFor('the change after the stall', () => (statusOf('worker-1') === 'False' ? true : undefined));
+    expect(await metricValue(registry, 'nodedoc_kubernetes_node_lists_total')).toBe(1);
+    expect(lines.some((line) => line.msg === 'node watch ended' && line.reason === 'stalled')).toBe(true);
   });
 });
 
