@@ -13,6 +13,8 @@ import {
   startFakeApiServer,
 } from '../../../harness/fake-apiserver.js';
 import { parseExposition } from '../../../harness/metrics-text.js';
+import { promtoolCheckMetrics } from '../../../harness/promtool.js';
+import { requires } from '../../../harness/system-requirements.js';
 import { waitFor } from '../../../harness/wait-for.js';
 import { AgentStream, agentServiceClient, finding, hello, report } from '../agent-client-support.js';
 import { getJson, startTestCollector, type TestCollector } from '../collector-test-support.js';
@@ -109,6 +111,25 @@ describe('collector with a Kubernetes cluster', () => {
     await waitFor('watch up again', async () =>
       (await metric(httpBase, 'nodedoc_kubernetes_watch_up'))[0] === 1 ? true : undefined,
     );
+  });
+});
+
+describe.skipIf(requires({ commands: ['promtool'] }))('Kubernetes metrics under promtool', () => {
+  it('are clean under `promtool check metrics` once every series has a value', async () => {
+    server.putNode(nodeObject('worker-1'));
+    const { grpcTarget, httpBase } = await startWithCluster();
+    const stream = new AgentStream(agentServiceClient(grpcTarget));
+    await stream.hello(hello('worker-1'));
+    await stream.batch([report(1, { findings: [KUBELET_DOWN] })], 2);
+    await waitFor('the Event', () => server.events()[0]);
+    server.dropWatches();
+    await waitFor('a watch restart', async () =>
+      (await metric(httpBase, 'nodedoc_kubernetes_watch_restarts_total')).length > 0 ? true : undefined,
+    );
+    stream.end();
+    const text = await (await fetch(`${httpBase}/metrics`)).text();
+    expect(text).toMatch(/^nodedoc_kubernetes_events_posted_total\{type="Warning",operation="create"\} 1$/m);
+    expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, problems: [] });
   });
 });
 
