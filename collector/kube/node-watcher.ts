@@ -22,7 +22,7 @@ export const WATCH_TIMEOUT_MIN_SECONDS = 300;
  * (a half-open TCP connection through a NAT or a load balancer that forgot it): it is dropped and resumed.
  */
 export const WATCH_STALL_GRACE_MS = 30_000;
-/** A watch the server ends sooner than this with nothing delivered is treated as a failure (backoff), not a normal close. */
+/** A watch that ends sooner than this with nothing delivered is treated as a failure (backoff), not a normal end. */
 export const MIN_HEALTHY_WATCH_MS = 1_000;
 /**
  * A list page not answered within this is abandoned and retried: an API server that accepts the connection
@@ -149,22 +149,20 @@ export class NodeWatcher implements ReadinessSource {
   private async run(): Promise<void> {
     const { logger, metrics } = this.options;
     while (!this.stopped) {
-      let restart: WatchRestartReason;
       try {
         if (this.resourceVersion === undefined) await this.list();
         const startedMs = this.now();
         const { end, delivered } = await this.watchFrom(this.resourceVersion ?? '');
         if (this.stopped) break;
         if (end === 'expired') this.resourceVersion = undefined;
-        restart = end;
+        const restart: WatchRestartReason = end;
         metrics.watchRestarts.inc({ reason: restart });
         metrics.watchUp.set(0);
         logger.debug({ reason: restart, resourceVersion: this.resourceVersion }, 'node watch ended');
-        if (end === 'closed' && !delivered && this.now() - startedMs < MIN_HEALTHY_WATCH_MS) {
+        // A watch that ends at once with nothing in it (a server in trouble, a 410 loop) waits like a failure.
+        if (!delivered && this.now() - startedMs < MIN_HEALTHY_WATCH_MS)
           await this.sleep(this.backoff.next());
-        } else if (delivered || end !== 'closed') {
-          this.backoff.reset();
-        }
+        else this.backoff.reset();
       } catch (error) {
         if (this.stopped) break;
         metrics.watchUp.set(0);
@@ -230,10 +228,12 @@ export class NodeWatcher implements ReadinessSource {
       let delivered = false;
       let controller: AbortController | undefined;
       let stallTimer: NodeJS.Timeout | undefined;
+      const onStop = () => finish({ end: 'closed' });
       const finish = (outcome: { end: WatchEnd } | { error: unknown }) => {
         if (settled) return;
         settled = true;
         clearTimeout(stallTimer);
+        this.stopper.signal.removeEventListener('abort', onStop);
         controller?.abort();
         if ('end' in outcome) resolve({ end: outcome.end, delivered });
         else reject(outcome.error);
@@ -287,7 +287,7 @@ export class NodeWatcher implements ReadinessSource {
       };
       armStall();
       // Stopping ends the wait even while the request is still connecting (aborted once it resolves).
-      this.stopper.signal.addEventListener('abort', () => finish({ end: 'closed' }), { once: true });
+      this.stopper.signal.addEventListener('abort', onStop, { once: true });
       this.watch
         .watch(
           '/api/v1/nodes',
