@@ -9,6 +9,7 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTOR_FLAGS } from '../../collector/config/collector-flags.js';
 import { envName } from '../../common/cli/flag-spec.js';
+import { nodeObject, startFakeApiServer } from '../harness/fake-apiserver.js';
 import { waitFor } from '../harness/wait-for.js';
 import { AgentStream, agentServiceClient, hello, report } from '../unit/collector/agent-client-support.js';
 
@@ -65,15 +66,11 @@ function logLines(stdout: string): Record<string, unknown>[] {
 }
 
 /** Starts the collector on kernel-chosen loopback ports and waits until it serves. */
-async function startCollector(dataDir: string): Promise<Running> {
-  const { child, output } = spawnCollector([
-    '--grpc-listen',
-    '127.0.0.1:0',
-    '--http-listen',
-    '127.0.0.1:0',
-    '--data-dir',
-    dataDir,
-  ]);
+async function startCollector(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const { child, output } = spawnCollector(
+    ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--data-dir', dataDir],
+    env,
+  );
   const logs = () => logLines(output().stdout);
   const listening = await waitFor(
     'the collector to serve',
@@ -290,5 +287,38 @@ describe('nodedoc-collector running', () => {
       duplicates: 0,
     });
     expect(await second.stop('SIGINT')).toBe(0);
+  });
+});
+
+describe('nodedoc-collector in a cluster', () => {
+  it('finds the cluster through KUBECONFIG, lists its Nodes, and stops with exit 0', async () => {
+    // The fake API server speaks the real list/watch protocol with recorded Node JSON (test/fixtures/kubernetes/).
+    const apiserver = await startFakeApiServer();
+    try {
+      apiserver.putNode(nodeObject('worker-1', 'pleg'));
+      const collector = await startCollector(join(scratch, 'in-cluster'), {
+        NODEDOC_KUBERNETES: 'auto',
+        KUBECONFIG: apiserver.kubeconfigPath,
+      });
+      const listed = await waitFor('the Node list', () =>
+        collector.logs().find((line) => line.msg === 'kubernetes nodes listed'),
+      );
+      expect(listed).toMatchObject({ nodes: 1, notReady: 1 });
+      expect(collector.logs().find((line) => line.msg === 'node readiness changed')).toMatchObject({
+        node: 'worker-1',
+        status: 'False',
+        reason: 'KubeletNotReady',
+      });
+      expect(
+        collector.logs().find((line) => line.msg === 'watching kubernetes nodes; posting diagnosis events'),
+      ).toMatchObject({
+        source: apiserver.kubeconfigPath,
+        server: apiserver.origin,
+      });
+      await apiserver.waitForWatches(1);
+      expect(await collector.stop()).toBe(0);
+    } finally {
+      await apiserver.close();
+    }
   });
 });
