@@ -9,12 +9,13 @@ import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
-import type { ReadinessSource } from './diagnosis/node-readiness.js';
+import { ReadinessRelay, type ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
 import { RunbookPages } from './http/runbook-pages.js';
 import { ReportSession } from './ingest/report-session.js';
 import { StreamRegistry } from './ingest/stream-registry.js';
+import { startKubernetes } from './kube/start-kubernetes.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-registry.js';
 import { queryServiceHandlers } from './query/query-service.js';
 import { WatchRegistry } from './query/watch-diagnoses.js';
@@ -41,6 +42,8 @@ export interface CollectorHooks {
   readonly readiness?: ReadinessSource;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
+  /** Faster Kubernetes watch backoff for tests. */
+  readonly kubernetesWatch?: { readonly backoffBaseMs?: number; readonly backoffCapMs?: number };
   /** Where the runbooks are read from (default: collector/runbooks of this package). */
   readonly runbookDirectory?: string;
 }
@@ -65,6 +68,8 @@ export interface RunningCollector {
   readonly metrics: CollectorMetrics;
   /** Resolves once the store is open and the collector SERVING (start resolves before that). */
   readonly serving: Promise<void>;
+  /** Node readiness from the Kubernetes API (NO_READINESS without a cluster), for the classifier. */
+  readonly readiness: ReadinessSource;
   /** Stops accepting, lets streams end, flushes and closes the store. */
   stop(): Promise<void>;
 }
@@ -106,9 +111,10 @@ export async function startCollector(
   const now = hooks.now ?? Date.now;
   const runbooks = loadRunbookPages(hooks.runbookDirectory ?? bundledRunbookDirectory());
   const state = new CollectorState();
+  const readinessRelay = new ReadinessRelay();
   const board = new DiagnosisBoard({
     now,
-    readiness: hooks.readiness,
+    readiness: hooks.readiness ?? readinessRelay,
     fleet: { share: config.diagnosis.fleetShare, minNodes: config.diagnosis.fleetMinNodes },
     eventWindowMs: config.diagnosis.eventWindowMs,
     clockSkew: {
@@ -119,6 +125,17 @@ export async function startCollector(
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
+  // Before the servers: a start-up failure below must stop it again (see the catch blocks).
+  const kubernetes = startKubernetes({
+    kubernetes: config.kubernetes,
+    externalUrl: config.externalUrl,
+    board,
+    metrics: metrics.kubernetes,
+    logger,
+    now,
+    watcher: hooks.kubernetesWatch,
+  });
+  readinessRelay.connect(kubernetes.readiness);
 
   const grpcAddress = formatListenAddress(config.grpcListen);
   let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
@@ -149,6 +166,7 @@ export async function startCollector(
       }),
     });
   } catch (error) {
+    await kubernetes.stop();
     const reason = describeListenError(error);
     throw new StartupError(
       config.tls && !reason.includes('address')
@@ -174,6 +192,7 @@ export async function startCollector(
     }));
   } catch (error) {
     grpc.server.forceShutdown();
+    await kubernetes.stop();
     throw new StartupError(
       `cannot listen for HTTP on ${formatListenAddress(config.httpListen)}: ${describeListenError(error)}`,
     );
@@ -248,6 +267,7 @@ export async function startCollector(
     await grpcDone;
     await serving.catch(() => undefined);
     if (store) await store.close();
+    await kubernetes.stop();
     await closeHttp(http);
   };
 
@@ -256,6 +276,7 @@ export async function startCollector(
     httpPort,
     metrics,
     serving,
+    readiness: kubernetes.readiness,
     stop() {
       stopping ??= stop();
       return stopping;

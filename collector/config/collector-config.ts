@@ -9,6 +9,12 @@ import { DEFAULT_CLOCK_SKEW_CRITICAL_MS, DEFAULT_CLOCK_SKEW_WARNING_MS } from '.
 import { DEFAULT_FLEET_MIN_NODES, DEFAULT_FLEET_SHARE } from '../diagnosis/fleet-scope.js';
 import { DEFAULT_EVENT_WINDOW_MS } from '../diagnosis/hysteresis.js';
 import {
+  KUBERNETES_MODES,
+  type KubernetesMode,
+  type KubernetesResolution,
+  resolveKubernetes,
+} from '../kube/cluster-connection.js';
+import {
   DEFAULT_CLOCK_SKEW_CRITICAL,
   DEFAULT_CLOCK_SKEW_WARNING,
   DEFAULT_DATA_DIR,
@@ -17,6 +23,7 @@ import {
   DEFAULT_FLEET_SHARE_TEXT,
   DEFAULT_GRPC_LISTEN,
   DEFAULT_HTTP_LISTEN,
+  DEFAULT_KUBERNETES,
   DEFAULT_LOG_LEVEL,
   DEFAULT_RETENTION,
 } from './collector-flags.js';
@@ -40,6 +47,8 @@ export interface CollectorConfig {
   /** Base of links sent outside the collector (runbook URLs in Events and alerts); ends with '/'. */
   readonly externalUrl: URL;
   readonly diagnosis: DiagnosisConfig;
+  /** The cluster whose Nodes are watched and Events posted to, or why there is none. */
+  readonly kubernetes: KubernetesResolution;
 }
 
 /** The classifier's knobs (collector/diagnosis/). */
@@ -167,8 +176,22 @@ function diagnosisConfig(flags: ParsedFlags): DiagnosisConfig {
   };
 }
 
-/** Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError. */
-export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
+function kubernetes(flags: ParsedFlags, env: NodeJS.ProcessEnv): KubernetesResolution {
+  const mode = flags.string('kubernetes') ?? DEFAULT_KUBERNETES;
+  if (!KUBERNETES_MODES.includes(mode as KubernetesMode)) {
+    throw new UsageError(`--kubernetes ${mode}: expected one of ${KUBERNETES_MODES.join(', ')}`);
+  }
+  return resolveKubernetes({ mode: mode as KubernetesMode, kubeconfigFlag: flags.string('kubeconfig'), env });
+}
+
+/**
+ * Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError.
+ * `env` is read for the cluster only (KUBECONFIG, KUBERNETES_SERVICE_HOST).
+ */
+export function buildCollectorConfig(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): CollectorConfig {
   const logLevel = flags.string('log-level') ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -191,5 +214,6 @@ export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
     logLevel,
     externalUrl: externalUrl(flags, httpListen),
     diagnosis: diagnosisConfig(flags),
+    kubernetes: kubernetes(flags, env),
   };
 }

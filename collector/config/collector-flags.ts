@@ -13,6 +13,7 @@ export const DEFAULT_FLEET_MIN_NODES_TEXT = '3';
 export const DEFAULT_EVENT_WINDOW = '15m';
 export const DEFAULT_CLOCK_SKEW_WARNING = '1s';
 export const DEFAULT_CLOCK_SKEW_CRITICAL = '30s';
+export const DEFAULT_KUBERNETES = 'auto';
 
 export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -109,6 +110,21 @@ export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
     placeholder: 'DURATION',
     defaultText: DEFAULT_CLOCK_SKEW_CRITICAL,
     description: 'From this offset clock-skew is critical (TLS, tokens and leases start to fail).',
+  },
+  {
+    name: 'kubernetes',
+    type: 'string',
+    placeholder: 'auto|off',
+    defaultText: DEFAULT_KUBERNETES,
+    description:
+      'auto: watch Nodes and post Events when a cluster is found (--kubeconfig, then KUBECONFIG, then the in-cluster service account), else run without one; off: never talk to a cluster.',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'Kubeconfig of the cluster to watch (its current context); a file that cannot be used is a usage error.',
   },
   {
     name: 'log-level',

@@ -4,6 +4,7 @@ import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { registerClassificationMetric } from './classification-metric.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
+import { type KubernetesMetrics, registerKubernetesMetrics } from './kubernetes-metrics.js';
 import { registerNodeCauseMetric } from './node-cause-metric.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
 import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
@@ -19,6 +20,8 @@ export interface CollectorMetrics {
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
+  /** The Node watch and the Events posted (zero without a cluster). */
+  readonly kubernetes: KubernetesMetrics;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -37,10 +40,12 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   registerClassificationMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
+  const kubernetes = registerKubernetesMetrics(registry);
   return {
     registry,
     ingest,
     store,
+    kubernetes,
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',
       help: 'WatchDiagnoses streams open now.',

@@ -13,6 +13,7 @@ import {
   type DiagnosisConfig,
   type TlsFiles,
 } from '../../../collector/config/collector-config.js';
+import type { KubernetesResolution } from '../../../collector/kube/cluster-connection.js';
 import {
   type CollectorHooks,
   type RunningCollector,
@@ -41,6 +42,8 @@ export async function startTestCollector(
     dataDir?: string;
     retentionMs?: number;
     diagnosis?: Partial<DiagnosisConfig>;
+    /** Default: no cluster. */
+    kubernetes?: KubernetesResolution;
   } = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nodedoc-collector-')));
@@ -63,8 +66,9 @@ export async function startTestCollector(
     retentionMs: options.retentionMs ?? 24 * 3_600_000,
     tls: options.tls,
     logLevel: 'debug',
-    externalUrl: new URL('http://nodedoc.test:8080/'),
+    externalUrl: new URL('http://nodedoc.test/'),
     diagnosis: { ...DEFAULT_DIAGNOSIS_CONFIG, ...options.diagnosis },
+    kubernetes: options.kubernetes ?? { connection: undefined, reason: 'test without a cluster' },
   };
   const collector = await startCollector(config, logger, options.hooks);
   const stop = () => collector.stop();
