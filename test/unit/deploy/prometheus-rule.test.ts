@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { CAUSE_IDS } from '../../../common/ids.js';
-import { promtoolCheckRules, promtoolTestRules, type RuleFile } from '../../harness/promtool-rules.js';
+import { promtoolCheckRules, promtoolTestRules } from '../../harness/promtool-rules.js';
 import { requires } from '../../harness/system-requirements.js';
 import { alertTests } from './alert-tests.js';
 import { argValue, findObject, onlyContainer, renderDeploy, type Workload } from './deploy-support.js';
@@ -20,7 +20,7 @@ interface AlertRule {
 const REPOSITORY_RUNBOOKS = 'https://github.com/nodedoc/nodedoc/blob/main/docs/runbooks/';
 
 const objects = renderDeploy();
-const rule = findObject<{ spec: RuleFile & { groups: { name: string; rules: AlertRule[] }[] } }>(
+const rule = findObject<{ spec: { groups: { name: string; rules: AlertRule[] }[] } }>(
   objects,
   'PrometheusRule',
   'nodedoc',
