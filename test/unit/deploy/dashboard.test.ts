@@ -31,6 +31,10 @@ interface Dashboard {
 /** Grafana's grid is 24 columns wide. */
 const GRID_COLUMNS = 24;
 
+/** Panels take their data source from the dashboard's `datasource` variable. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template.
+const DATASOURCE_VARIABLE = '${datasource}';
+
 /**
  * `nodedoc_node_cause{node,cause,severity,scope}` is the collector's per-cause series, added by the diagnosis
  * work that lands beside this dashboard (DESIGN.md: causes are stable API); once it is registered in the
@@ -56,7 +60,8 @@ function exportedMetricNames(): Set<string> {
   const names = new Set<string>([...PROMETHEUS_SERIES, ...METRICS_LANDING_WITH_DIAGNOSIS]);
   for (const metric of [...agent, ...collector]) {
     names.add(metric.name);
-    if (metric.type === 'histogram')
+    // prom-client types `type` as a numeric enum, but the value at run time is the exposition type name.
+    if (String(metric.type) === 'histogram')
       for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
   }
   return names;
@@ -157,7 +162,7 @@ describe('Grafana dashboard (deploy/dashboards/nodedoc.json)', () => {
     const ids = dashboard.panels.map((panel) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const panel of queryPanels) {
-      expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(panel.datasource).toEqual({ type: 'prometheus', uid: DATASOURCE_VARIABLE });
       expect(panel.description, panel.title).toBeTruthy();
     }
     const cells = new Set<string>();
