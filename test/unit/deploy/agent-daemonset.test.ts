@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildAgentConfig } from '../../../agent/config/agent-config.js';
 import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
 import { parseFlags } from '../../../common/cli/parse-flags.js';
-import { argValue, findObject, onlyContainer, renderDeploy, type Workload } from './deploy-support.js';
+import {
+  argValue,
+  findObject,
+  onlyContainer,
+  renderDeploy,
+  type Workload,
+} from '../../harness/deploy-manifests.js';
 
 /** The agent's benchmarked peak RSS on a node-like host streaming to a collector (README "Performance"). */
 const BENCHMARK_PEAK_RSS_MIB = 63;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildCollectorConfig } from '../../../collector/config/collector-config.js';
 import { COLLECTOR_FLAGS } from '../../../collector/config/collector-flags.js';
 import { parseFlags } from '../../../common/cli/parse-flags.js';
-import { argValue, findObject, onlyContainer, renderDeploy, type Workload } from './deploy-support.js';
+import {
+  argValue,
+  findObject,
+  onlyContainer,
+  renderDeploy,
+  type Workload,
+} from '../../harness/deploy-manifests.js';
 
 const objects = renderDeploy();
 const deployment = findObject<Workload>(objects, 'Deployment', 'nodedoc-collector');

@@ -7,9 +7,9 @@ import { createAgentMetrics } from '../../../agent/metrics/registry.js';
 import { DiagnosisBoard } from '../../../collector/diagnosis/diagnosis-board.js';
 import { createCollectorMetrics } from '../../../collector/metrics/collector-registry.js';
 import { parseFlags } from '../../../common/cli/parse-flags.js';
+import { DEPLOY_DIR } from '../../harness/deploy-manifests.js';
 import { promtoolCheckRules } from '../../harness/promtool-rules.js';
 import { requires } from '../../harness/system-requirements.js';
-import { DEPLOY_DIR } from './deploy-support.js';
 
 interface Panel {
   id: number;

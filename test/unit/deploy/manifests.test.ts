@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEPLOY_DIR, renderDeploy } from '../../harness/deploy-manifests.js';
 import { validateKubeObject } from '../../harness/kube-schemas.js';
-import { DEPLOY_DIR, renderDeploy } from './deploy-support.js';
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -3,10 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { CAUSE_IDS } from '../../../common/ids.js';
+import {
+  argValue,
+  findObject,
+  onlyContainer,
+  renderDeploy,
+  type Workload,
+} from '../../harness/deploy-manifests.js';
 import { promtoolCheckRules, promtoolTestRules } from '../../harness/promtool-rules.js';
 import { requires } from '../../harness/system-requirements.js';
 import { alertTests } from './alert-tests.js';
-import { argValue, findObject, onlyContainer, renderDeploy, type Workload } from './deploy-support.js';
 
 interface AlertRule {
   alert: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AGENT_FLAGS } from '../../../agent/config/agent-flags.js';
 import { COLLECTOR_FLAGS } from '../../../collector/config/collector-flags.js';
 import { envName } from '../../../common/cli/flag-spec.js';
-import { findObject, renderDeploy } from './deploy-support.js';
+import { findObject, renderDeploy } from '../../harness/deploy-manifests.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const objects = renderDeploy();

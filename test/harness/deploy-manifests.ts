@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { type KubeObject, renderKustomization } from '../../harness/kustomize.js';
+import { type KubeObject, renderKustomization } from './kustomize.js';
 
 /** The repository's deploy/ directory, the kustomize base users apply. */
-export const DEPLOY_DIR = fileURLToPath(new URL('../../../deploy/', import.meta.url));
+export const DEPLOY_DIR = fileURLToPath(new URL('../../deploy/', import.meta.url));
 
 /** deploy/ rendered as `kubectl apply -k deploy/` would (by the test renderer). */
 export function renderDeploy(): KubeObject[] {
