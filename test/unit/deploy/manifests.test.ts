@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEPLOY_DIR, renderDeploy } from '../../harness/deploy-manifests.js';
 import { validateKubeObject } from '../../harness/kube-schemas.js';
+import { modelTypeOf, unknownFields } from '../../harness/strict-fields.js';
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -38,6 +39,26 @@ describe('deploy/ (kubectl apply -k deploy/)', () => {
       expect(() => validateKubeObject(object)).not.toThrow();
     },
   );
+
+  it.each(
+    objects
+      .filter((object) => modelTypeOf(object) !== undefined)
+      .map((object) => [`${object.kind}/${object.metadata.name}`, object] as const),
+  )('%s has no field the Kubernetes API does not know (kubectl apply validates strictly)', (_id, object) => {
+    expect(unknownFields(object, modelTypeOf(object) ?? '')).toEqual([]);
+  });
+
+  it('finds a misspelt field (the strict check can fail)', () => {
+    const [daemonSet] = objects.filter((object) => object.kind === 'DaemonSet');
+    const misspelt = structuredClone(daemonSet) as unknown as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const container = misspelt.spec.template.spec.containers[0] ?? {};
+    container.securityContext = { ...(container.securityContext as object), readOnlyRootFilesytem: true };
+    expect(unknownFields(misspelt, 'V1DaemonSet')).toEqual([
+      '.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem',
+    ]);
+  });
 
   it('puts every namespaced object in the nodedoc namespace and labels everything part-of nodedoc', () => {
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
