@@ -17,11 +17,18 @@ import {
 import type { Command } from './command.js';
 import { causesCommand } from './commands/causes.js';
 import { nodesCommand } from './commands/nodes.js';
+import { runbookCommand } from './commands/runbook.js';
 import { timelineCommand } from './commands/timeline.js';
 import { whyCommand } from './commands/why.js';
 import { Style } from './render/style.js';
 
-const COMMANDS: readonly Command[] = [nodesCommand, whyCommand, timelineCommand, causesCommand];
+const COMMANDS: readonly Command[] = [
+  nodesCommand,
+  whyCommand,
+  timelineCommand,
+  runbookCommand,
+  causesCommand,
+];
 
 /** Invoked as kubectl-nodedoc, kubectl shows it as `kubectl nodedoc`. */
 function programName(): string {

@@ -3,12 +3,16 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { formatListenAddress } from '../common/listen-address.js';
+import { bundledRunbookDirectory } from '../common/runbooks/runbook-directory.js';
+import { RunbookLibrary } from '../common/runbooks/runbook-library.js';
 import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
+import type { ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
+import { RunbookPages } from './http/runbook-pages.js';
 import { ReportSession } from './ingest/report-session.js';
 import { StreamRegistry } from './ingest/stream-registry.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-registry.js';
@@ -33,8 +37,26 @@ export interface CollectorHooks {
   /** Opens the store (default: SqliteStore under --data-dir). Tests delay it to watch health flip. */
   readonly openStore?: (dataDir: string) => Promise<NodeStore> | NodeStore;
   readonly now?: () => number;
+  /** Readiness from the Kubernetes API (default: none, the agent's kubelet probe stands in). */
+  readonly readiness?: ReadinessSource;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
+  /** Where the runbooks are read from (default: collector/runbooks of this package). */
+  readonly runbookDirectory?: string;
+}
+
+/** Reads and renders every cause's runbook; a missing one is a StartupError now, not a 500 at 3 a.m. */
+function loadRunbookPages(directory: string | undefined): RunbookPages {
+  if (directory === undefined) {
+    throw new StartupError('cannot find the runbooks: no package.json above the collector module');
+  }
+  try {
+    return new RunbookPages(RunbookLibrary.load(directory));
+  } catch (error) {
+    throw new StartupError(
+      `cannot load the runbooks: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 export interface RunningCollector {
@@ -82,8 +104,18 @@ export async function startCollector(
   hooks: CollectorHooks = {},
 ): Promise<RunningCollector> {
   const now = hooks.now ?? Date.now;
+  const runbooks = loadRunbookPages(hooks.runbookDirectory ?? bundledRunbookDirectory());
   const state = new CollectorState();
-  const board = new DiagnosisBoard(now);
+  const board = new DiagnosisBoard({
+    now,
+    readiness: hooks.readiness,
+    fleet: { share: config.diagnosis.fleetShare, minNodes: config.diagnosis.fleetMinNodes },
+    eventWindowMs: config.diagnosis.eventWindowMs,
+    clockSkew: {
+      warningMs: config.diagnosis.clockSkewWarningMs,
+      criticalMs: config.diagnosis.clockSkewCriticalMs,
+    },
+  });
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
@@ -137,6 +169,7 @@ export async function startCollector(
       registry: metrics.registry,
       now,
       version: VERSION,
+      runbooks,
       logger,
     }));
   } catch (error) {
@@ -207,6 +240,7 @@ export async function startCollector(
     state.shutdownStarted();
     setHealth(grpc.health, 'NOT_SERVING');
     for (const timer of timers) clearInterval(timer);
+    board.close();
     const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
     watchers.endAll();
     // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.

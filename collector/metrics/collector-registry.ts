@@ -2,7 +2,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
 import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
+import { registerClassificationMetric } from './classification-metric.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
+import { registerNodeCauseMetric } from './node-cause-metric.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
 import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
 import { registerStoreSizeMetric } from './store-size-metric.js';
@@ -31,6 +33,8 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   }).set({ version: VERSION }, 1);
   const ingest = registerIngestMetrics(registry);
   registerNodeStatusMetric(registry, board);
+  registerNodeCauseMetric(registry, board);
+  registerClassificationMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
   return {

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { CollectorConfig, TlsFiles } from '../../../collector/config/collector-config.js';
+import {
+  type CollectorConfig,
+  DEFAULT_DIAGNOSIS_CONFIG,
+  type DiagnosisConfig,
+  type TlsFiles,
+} from '../../../collector/config/collector-config.js';
 import {
   type CollectorHooks,
   type RunningCollector,
@@ -30,7 +35,13 @@ export interface TestCollector {
 }
 
 export async function startTestCollector(
-  options: { tls?: TlsFiles; hooks?: CollectorHooks; dataDir?: string; retentionMs?: number } = {},
+  options: {
+    tls?: TlsFiles;
+    hooks?: CollectorHooks;
+    dataDir?: string;
+    retentionMs?: number;
+    diagnosis?: Partial<DiagnosisConfig>;
+  } = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nodedoc-collector-')));
   const lines: Record<string, unknown>[] = [];
@@ -53,6 +64,7 @@ export async function startTestCollector(
     tls: options.tls,
     logLevel: 'debug',
     externalUrl: new URL('http://nodedoc.test:8080/'),
+    diagnosis: { ...DEFAULT_DIAGNOSIS_CONFIG, ...options.diagnosis },
   };
   const collector = await startCollector(config, logger, options.hooks);
   const stop = () => collector.stop();

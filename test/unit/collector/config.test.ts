@@ -28,7 +28,58 @@ describe('collector configuration', () => {
       tls: undefined,
       logLevel: 'info',
       externalUrl: new URL(`http://${hostname()}:8080/`),
+      diagnosis: {
+        fleetShare: 0.5,
+        fleetMinNodes: 3,
+        eventWindowMs: 15 * 60_000,
+        clockSkewWarningMs: 1_000,
+        clockSkewCriticalMs: 30_000,
+      },
     });
+  });
+
+  it('reads the diagnosis knobs: fleet share and size, event window, clock-skew thresholds', () => {
+    expect(
+      build([
+        '--fleet-share',
+        '0.25',
+        '--fleet-min-nodes',
+        '5',
+        '--event-window',
+        '1h',
+        '--clock-skew-warning',
+        '500ms',
+        '--clock-skew-critical',
+        '1m',
+      ]).diagnosis,
+    ).toEqual({
+      fleetShare: 0.25,
+      fleetMinNodes: 5,
+      eventWindowMs: 3_600_000,
+      clockSkewWarningMs: 500,
+      clockSkewCriticalMs: 60_000,
+    });
+    expect(build([], { NODEDOC_FLEET_SHARE: '1', NODEDOC_EVENT_WINDOW: '5m' }).diagnosis).toMatchObject({
+      fleetShare: 1,
+      eventWindowMs: 300_000,
+    });
+  });
+
+  it.each([
+    [['--fleet-share', '0'], '--fleet-share 0: expected a ratio in (0, 1], like 0.5'],
+    [['--fleet-share', '1.5'], '--fleet-share 1.5: expected a ratio in (0, 1]'],
+    [['--fleet-share', 'half'], '--fleet-share half: expected a ratio'],
+    [['--fleet-min-nodes', '1'], '--fleet-min-nodes 1: expected a whole number of at least 2'],
+    [['--fleet-min-nodes', '2.5'], '--fleet-min-nodes 2.5: expected a whole number'],
+    [['--event-window', 'soon'], '--event-window soon: expected a positive duration, like 15m'],
+    [['--event-window', '0s'], '--event-window 0s: expected a positive duration'],
+    [
+      ['--clock-skew-warning', '10s', '--clock-skew-critical', '5s'],
+      'must not be below --clock-skew-warning',
+    ],
+  ])('rejects %j with a usage error', (argv, message) => {
+    expect(() => build(argv)).toThrow(UsageError);
+    expect(() => build(argv)).toThrow(message);
   });
 
   it('builds runbook links from --external-url, keeping its path prefix', () => {

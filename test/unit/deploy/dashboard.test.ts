@@ -35,13 +35,6 @@ const GRID_COLUMNS = 24;
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template.
 const DATASOURCE_VARIABLE = '${datasource}';
 
-/**
- * `nodedoc_node_cause{node,cause,severity,scope}` is the collector's per-cause series, added by the diagnosis
- * work that lands beside this dashboard (DESIGN.md: causes are stable API); once it is registered in the
- * collector's registry this entry is redundant.
- */
-const METRICS_LANDING_WITH_DIAGNOSIS = ['nodedoc_node_cause'];
-
 /** Prometheus' own per-target series. */
 const PROMETHEUS_SERIES = ['up'];
 
@@ -57,7 +50,7 @@ function exportedMetricNames(): Set<string> {
   const inventory = { os: null, kernel: null, arch: null, cpuModel: null, cpuCores: null, memoryBytes: null };
   const agent = createAgentMetrics(new CycleBoard(), config, inventory).registry.getMetricsAsArray();
   const collector = createCollectorMetrics(new DiagnosisBoard(), '/nonexistent').registry.getMetricsAsArray();
-  const names = new Set<string>([...PROMETHEUS_SERIES, ...METRICS_LANDING_WITH_DIAGNOSIS]);
+  const names = new Set<string>(PROMETHEUS_SERIES);
   for (const metric of [...agent, ...collector]) {
     names.add(metric.name);
     // prom-client types `type` as a numeric enum, but the value at run time is the exposition type name.

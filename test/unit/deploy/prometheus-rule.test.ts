@@ -79,7 +79,10 @@ describe('PrometheusRule', () => {
       const prefix = `${externalUrl}/runbooks/`;
       expect(url.startsWith(prefix), `${url} is under ${prefix}`).toBe(true);
       const cause = url.slice(prefix.length);
-      if (cause !== '{{ $labels.cause }}') expect(CAUSE_IDS).toContain(cause);
+      if (cause === '{{ $labels.cause }}') return;
+      expect(CAUSE_IDS).toContain(cause);
+      const runbook = fileURLToPath(new URL(`../../../collector/runbooks/${cause}.md`, import.meta.url));
+      expect(existsSync(runbook), runbook).toBe(true);
     },
   );
 
