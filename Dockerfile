@@ -17,6 +17,9 @@ RUN apt-get update \
 
 WORKDIR /src
 
+# A build log without npm's "new version available" notice.
+ENV npm_config_update_notifier=false
+
 COPY package.json package-lock.json ./
 
 # Install scripts follow package.json "allowScripts" on any npm version: none run during `npm ci`, then the
