@@ -79,8 +79,13 @@ function lockPackages(): [string, { dev?: boolean; optional?: boolean }][] {
   return Object.entries(lock.packages).filter(([path]) => path.startsWith('node_modules/'));
 }
 
+/** The commit being tested, for the revision label; 'unknown' outside a git checkout (a source tarball). */
 function gitRevision(): string {
-  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 describe.skipIf(requires({ root: true, commands: ['buildah', 'debootstrap'] }))('the container image', () => {
@@ -127,6 +132,11 @@ describe.skipIf(requires({ root: true, commands: ['buildah', 'debootstrap'] }))(
     expect(report.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
     expect(Number.isNaN(Date.parse(report.time))).toBe(false);
     expect(Array.isArray(report.findings)).toBe(true);
+    for (const finding of report.findings) {
+      expect(Object.keys(finding)).toEqual(
+        expect.arrayContaining(['check', 'cause', 'severity', 'summary', 'value', 'threshold']),
+      );
+    }
     for (const signal of ['cpu', 'memory', 'disk', 'processes', 'identity'] as const) {
       expect(report.samples[signal].status, signal).toBe('ok');
     }
