@@ -4,6 +4,7 @@ import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { formatListenAddress } from '../common/listen-address.js';
 import { VERSION } from '../common/version.js';
+import { AlertPusher } from './alerting/alert-pusher.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
@@ -87,6 +88,16 @@ export async function startCollector(
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
+  const alerts =
+    config.alertmanager &&
+    new AlertPusher({
+      source: board,
+      config: config.alertmanager,
+      externalUrl: config.externalUrl,
+      metrics: metrics.alerting,
+      logger,
+      now,
+    });
 
   const grpcAddress = formatListenAddress(config.grpcListen);
   let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
@@ -164,6 +175,7 @@ export async function startCollector(
       const deleted = await opened.prune(cutoff);
       metrics.prunedEntries.inc(deleted);
       const forgotten = board.forget(cutoff);
+      if (forgotten.length > 0) alerts?.changed();
       if (deleted > 0 || forgotten.length > 0) logger.info({ deleted, forgotten }, 'retention pruned');
     } catch (error) {
       if (!state.shuttingDown) logger.error({ err: error }, 'retention prune failed');
@@ -194,6 +206,7 @@ export async function startCollector(
     state.storeOpened({ store: opened, views });
     setHealth(grpc.health, 'SERVING');
     logger.info({ nodes: board.entries().length }, 'store open; serving');
+    alerts?.start();
     views.seedAll().catch((error: unknown) => logger.warn({ err: error }, 'rebuilding finding runs failed'));
     timers.push(setInterval(() => board.sweep(), SWEEP_INTERVAL_MS).unref());
     timers.push(setInterval(() => void prune(opened), PRUNE_INTERVAL_MS).unref());
@@ -207,6 +220,7 @@ export async function startCollector(
     state.shutdownStarted();
     setHealth(grpc.health, 'NOT_SERVING');
     for (const timer of timers) clearInterval(timer);
+    const alertsStopped = alerts?.stop();
     const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
     watchers.endAll();
     // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.
@@ -215,6 +229,7 @@ export async function startCollector(
     await serving.catch(() => undefined);
     if (store) await store.close();
     await closeHttp(http);
+    await alertsStopped;
   };
 
   return {

@@ -5,7 +5,9 @@ import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
 import { parseDuration } from '../../common/duration.js';
 import { type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
+import { type AlertmanagerTarget, parseAlertmanagerUrl } from '../alerting/alertmanager-target.js';
 import {
+  DEFAULT_ALERTMANAGER_RESEND_INTERVAL,
   DEFAULT_DATA_DIR,
   DEFAULT_GRPC_LISTEN,
   DEFAULT_HTTP_LISTEN,
@@ -20,6 +22,13 @@ export interface TlsFiles {
   readonly ca: Buffer;
 }
 
+/** Where and how often active causes are pushed as alerts (--alertmanager-url, --alertmanager-resend-interval). */
+export interface AlertmanagerConfig {
+  /** Every one gets every alert (the members of an HA cluster deduplicate among themselves). Never empty. */
+  readonly targets: readonly AlertmanagerTarget[];
+  readonly resendIntervalMs: number;
+}
+
 export interface CollectorConfig {
   readonly grpcListen: ListenAddress;
   readonly httpListen: ListenAddress;
@@ -31,6 +40,8 @@ export interface CollectorConfig {
   readonly logLevel: string;
   /** Base of links sent outside the collector (runbook URLs in Events and alerts); ends with '/'. */
   readonly externalUrl: URL;
+  /** Undefined (no --alertmanager-url): nothing is pushed. */
+  readonly alertmanager?: AlertmanagerConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -40,6 +51,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export const MIN_RETENTION_MS = 60_000;
 const TLS_FLAGS = ['tls-cert', 'tls-key', 'tls-ca'] as const;
+/**
+ * Below a second the resends would be a busy loop against Alertmanager; its group_wait (30 s by default) and
+ * group_interval (5 m) make anything shorter than seconds pointless anyway.
+ */
+export const MIN_ALERTMANAGER_RESEND_MS = 1_000;
 
 function listen(flags: ParsedFlags, name: string, fallback: string): ListenAddress {
   const text = flags.string(name) ?? fallback;
@@ -104,6 +120,28 @@ function externalUrl(flags: ParsedFlags, httpListen: ListenAddress): URL {
   return url;
 }
 
+function alertmanager(flags: ParsedFlags): AlertmanagerConfig | undefined {
+  const texts = flags.list('alertmanager-url');
+  const intervalText = flags.string('alertmanager-resend-interval') ?? DEFAULT_ALERTMANAGER_RESEND_INTERVAL;
+  const resendIntervalMs = parseDuration(intervalText);
+  if (resendIntervalMs === undefined || resendIntervalMs < MIN_ALERTMANAGER_RESEND_MS) {
+    throw new UsageError(
+      `--alertmanager-resend-interval ${intervalText}: expected a duration of at least 1s, like 1m or 30s`,
+    );
+  }
+  if (texts.length === 0) return undefined;
+  const targets: AlertmanagerTarget[] = [];
+  for (const text of texts) {
+    const target = parseAlertmanagerUrl(text);
+    if (typeof target === 'string') throw new UsageError(`--alertmanager-url ${text}: ${target}`);
+    if (targets.some((known) => known.alertsUrl.href === target.alertsUrl.href)) {
+      throw new UsageError(`--alertmanager-url ${text}: given twice (every alert would be sent twice)`);
+    }
+    targets.push(target);
+  }
+  return { targets, resendIntervalMs };
+}
+
 /** Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError. */
 export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
   const logLevel = flags.string('log-level') ?? DEFAULT_LOG_LEVEL;
@@ -127,5 +165,6 @@ export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
     tls: tlsFiles(flags),
     logLevel,
     externalUrl: externalUrl(flags, httpListen),
+    alertmanager: alertmanager(flags),
   };
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
 import { VERSION } from '../../common/version.js';
+import { type AlertingMetrics, registerAlertingMetrics } from '../alerting/alerting-metrics.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
@@ -17,6 +18,8 @@ export interface CollectorMetrics {
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
+  /** The Alertmanager pusher's (registered with or without --alertmanager-url). */
+  readonly alerting: AlertingMetrics;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -33,7 +36,9 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   registerNodeStatusMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
+  const alerting = registerAlertingMetrics(registry);
   return {
+    alerting,
     registry,
     ingest,
     store,
