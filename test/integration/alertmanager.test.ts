@@ -3,6 +3,11 @@
  * the collector as a process fed over real gRPC, and the pusher on a board-shaped source for fleet causes,
  * outages and resolves that must survive them.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +75,25 @@ describe.skipIf(requires({ commands: [ALERTMANAGER_BIN, AMTOOL_BIN, 'promtool'] 
     });
     afterAll(async () => {
       await Promise.all([first?.dispose(), second?.dispose()]);
+    });
+
+    it("accepts the README's example route (amtool check-config)", async () => {
+      const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+      const section = readme.slice(readme.indexOf('### Alertmanager'));
+      const route = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+      expect(route).toContain('alertname="NodedocNodeCause"');
+      const dir = await mkdtemp(join(tmpdir(), 'nodedoc-am-route-'));
+      try {
+        await writeFile(join(dir, 'alertmanager.yml'), route ?? '');
+        const { stdout } = await promisify(execFile)(AMTOOL_BIN, [
+          'check-config',
+          join(dir, 'alertmanager.yml'),
+        ]);
+        expect(stdout).toContain('SUCCESS');
+        expect(stdout).toContain('1 inhibit rules');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     describe('the collector process, fed over gRPC', () => {
