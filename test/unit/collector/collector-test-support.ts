@@ -7,11 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type {
-  AlertmanagerConfig,
-  CollectorConfig,
-  TlsFiles,
-} from '../../../collector/config/collector-config.js';
+import type { CollectorConfig, TlsFiles } from '../../../collector/config/collector-config.js';
 import {
   type CollectorHooks,
   type RunningCollector,
@@ -34,13 +30,7 @@ export interface TestCollector {
 }
 
 export async function startTestCollector(
-  options: {
-    tls?: TlsFiles;
-    hooks?: CollectorHooks;
-    dataDir?: string;
-    retentionMs?: number;
-    alertmanager?: AlertmanagerConfig;
-  } = {},
+  options: { tls?: TlsFiles; hooks?: CollectorHooks; dataDir?: string; retentionMs?: number } = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nodedoc-collector-')));
   const lines: Record<string, unknown>[] = [];
