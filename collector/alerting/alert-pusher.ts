@@ -63,6 +63,7 @@ export class AlertPusher {
           now: this.now,
           retryMaxMs: options.config.resendIntervalMs,
           requestTimeoutMs: options.requestTimeoutMs,
+          onDelivered: () => this.updateGauges(),
         }),
     );
   }
@@ -110,6 +111,10 @@ export class AlertPusher {
       for (const [key, alert] of change.resolved) sender.queueResolved(key, alert);
       for (const key of change.started) sender.queueStarted(key);
     }
+    this.updateGauges();
+  }
+
+  private updateGauges(): void {
     const resolving = new Set(this.senders.flatMap((sender) => [...sender.pendingResolves()]));
     this.options.metrics.alerts.set({ state: 'firing' }, this.ledger.size);
     this.options.metrics.alerts.set({ state: 'resolving' }, resolving.size);

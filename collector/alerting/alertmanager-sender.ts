@@ -35,6 +35,8 @@ export interface SenderOptions {
   /** Upper bound of the retry backoff (the pusher passes its resend interval). */
   readonly retryMaxMs: number;
   readonly requestTimeoutMs?: number;
+  /** Called after a push got through (pending resolves may have gone), to refresh the gauges. */
+  readonly onDelivered?: () => void;
 }
 
 /**
@@ -142,6 +144,7 @@ export class AlertmanagerSender {
       }
     }
     this.onSuccess();
+    this.options.onDelivered?.();
     return true;
   }
 

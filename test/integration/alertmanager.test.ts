@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -157,6 +158,40 @@ describe.skipIf(requires({ commands: [ALERTMANAGER_BIN, AMTOOL_BIN, 'promtool'] 
         stream.end();
         await stream.status;
       });
+    });
+
+    it('keeps ingesting while an Alertmanager hangs, and still stops cleanly', async () => {
+      // Accepts connections and never answers: the worst an Alertmanager can do to a client.
+      const held = new Set<Socket>();
+      const hanging = createServer((socket) => {
+        held.add(socket);
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+      const { port } = hanging.address() as AddressInfo;
+      const collector = await CollectorProcess.start({
+        env: { NODEDOC_ALERTMANAGER_URL: `http://127.0.0.1:${port}/` },
+      });
+      try {
+        const stream = new AgentStream(agentServiceClient(collector.grpcTarget));
+        await stream.hello(hello('worker-9'));
+        expect(await stream.batch([report(1, { findings: [finding()] })], 2)).toBe('1');
+        await waitFor(
+          'the push to reach the hanging Alertmanager',
+          () => (held.size > 0 ? true : undefined),
+          ARRIVAL,
+        );
+        // The push is stuck; ingest is not.
+        expect(await stream.batch([report(2)], 3)).toBe('2');
+        expect(await stream.batch([report(3, { findings: [finding()] })], 4)).toBe('3');
+        stream.end();
+        await stream.status;
+        expect(await collector.stop()).toBe(0);
+      } finally {
+        await collector.dispose();
+        for (const socket of held) socket.destroy();
+        await new Promise<void>((resolve) => hanging.close(() => resolve()));
+      }
     });
 
     describe('the pusher on a board', () => {
@@ -347,8 +382,16 @@ describe.skipIf(requires({ commands: [ALERTMANAGER_BIN, AMTOOL_BIN, 'promtool'] 
         );
         // Still firing in Alertmanager: its endsAt is four resend intervals (4 minutes) away.
         expect(await first.activeAlerts([`alertname=${ALERT_NAME}`])).toHaveLength(1);
+        const alertsGauge = async () =>
+          Object.fromEntries(
+            (await metrics.alerts.get()).values.map((sample) => [sample.labels.state, sample.value]),
+          );
+        expect(await alertsGauge()).toEqual({ firing: 0, resolving: 1 });
         gate.open();
         expect(await alertsOf(first, 'the resolve after the outage', (a) => a.length === 0)).toEqual([]);
+        await waitFor('no resolve left to deliver', async () =>
+          (await alertsGauge()).resolving === 0 ? true : undefined,
+        );
       });
     });
   },
