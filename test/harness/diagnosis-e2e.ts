@@ -51,6 +51,13 @@ export const AMBIENT_QUIET_FLAGS: readonly string[] = [
   tmpdir(),
 ];
 
+/**
+ * The cpu-starvation threshold (warning and critical alike) of the tests and benchmark that inject it:
+ * above what ambient load here reaches (PSI cpu some around 50% at times, over the 40% default), below
+ * what two hogs per CPU reach (a task always waits: PSI some tends to 100%).
+ */
+export const CPU_STARVATION_RATIO = 0.9;
+
 export interface DiagnosisRigOptions {
   /** Node name the agent reports as; unique per test keeps their timelines apart. */
   readonly node: string;

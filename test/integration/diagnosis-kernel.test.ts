@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lowerConntrackLimit, startFiller, trackedNamespace } from '../harness/conntrack-table.js';
-import { DiagnosisRig, findingEvidence } from '../harness/diagnosis-e2e.js';
+import { CPU_STARVATION_RATIO, DiagnosisRig, findingEvidence } from '../harness/diagnosis-e2e.js';
 import { MemoryCgroup, memoryCgroupV1Missing } from '../harness/memory-cgroup.js';
 import type { Netns } from '../harness/netns.js';
-import { startStressNg } from '../harness/stress-ng.js';
+import { onlineCpus, startStressNg } from '../harness/stress-ng.js';
 import type { SysctlOverride } from '../harness/sysctl.js';
 import { requires } from '../harness/system-requirements.js';
 
@@ -16,12 +16,6 @@ import { requires } from '../harness/system-requirements.js';
  * GET /api/v1/nodes/{node} while the fault holds, and (where the fault can be removed) after.
  */
 
-/**
- * The cpu-starvation threshold of this test (warning and critical alike): above what ambient load on
- * this shared machine reaches (PSI cpu some around 50% at times, over the 40% default), below what two
- * hogs per CPU reach (a task always waits: PSI some tends to 100%).
- */
-const CPU_PSI_RATIO = 0.9;
 const HOGS_PER_CPU = 2;
 /** stress-ng stops by itself after this, should the runner be killed before its cleanup. */
 const STRESS_TIMEOUT = '150s';
@@ -56,13 +50,6 @@ const CONNTRACK_CRITICAL_RATIO = 0.9;
 const hasCpuPressure = () =>
   existsSync('/proc/pressure/cpu') ? undefined : 'PSI (/proc/pressure/cpu; kernel with CONFIG_PSI=y)';
 
-/** Online CPUs as the agent counts them: the cpuN lines of /proc/stat. */
-function onlineCpus(): number {
-  return readFileSync('/proc/stat', 'utf8')
-    .split('\n')
-    .filter((line) => /^cpu\d+ /.test(line)).length;
-}
-
 describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: hasCpuPressure }))(
   'cpu-starvation under stress-ng, end to end',
   () => {
@@ -77,9 +64,9 @@ describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: hasCpuPre
         node: 'e2e-cpu-starvation',
         agentArgs: [
           '--threshold',
-          `cpu-psi-some-warning-ratio=${CPU_PSI_RATIO}`,
+          `cpu-psi-some-warning-ratio=${CPU_STARVATION_RATIO}`,
           '--threshold',
-          `cpu-psi-some-critical-ratio=${CPU_PSI_RATIO}`,
+          `cpu-psi-some-critical-ratio=${CPU_STARVATION_RATIO}`,
         ],
       });
       await rig.waitForHealthy(PSI_SETTLE_MS);
@@ -95,8 +82,8 @@ describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: hasCpuPre
         const { detail, cause } = await rig.waitForTopCause('cpu-starvation', PSI_SETTLE_MS);
         expect(detail.status).not.toBe('Ready');
         const [evidence] = findingEvidence(cause);
-        expect(evidence?.finding).toMatchObject({ check: 'cpu-psi', threshold: CPU_PSI_RATIO });
-        expect(evidence?.finding.value).toBeGreaterThanOrEqual(CPU_PSI_RATIO);
+        expect(evidence?.finding).toMatchObject({ check: 'cpu-psi', threshold: CPU_STARVATION_RATIO });
+        expect(evidence?.finding.value).toBeGreaterThanOrEqual(CPU_STARVATION_RATIO);
       } finally {
         await stress.stop();
       }

@@ -1,0 +1,276 @@
+/**
+ * `npm run bench:diagnosis`: how long a real fault takes to show as a cause on the collector's HTTP API,
+ * and how long the cause takes to clear once the fault is removed.
+ *
+ * Method. Per fault, one real collector process (dist/collector/main.js) on loopback and one real agent
+ * process (dist/agent/main.js) streaming to it every --interval, set up as the fault's end-to-end test sets
+ * them up (test/harness/diagnosis-e2e.ts; the faults in lib/diagnosis-faults.ts). Then --trials times:
+ * wait until the node is Ready with no cause; wait a random fraction of an interval (so the injection
+ * lands at a random phase of the agent's cycle, as a real fault does); inject the fault; read
+ * GET /api/v1/nodes/{node} every 50 ms until the cause is listed — time to appear; remove the fault and
+ * read on until the cause is gone — time to clear. Both are wall-clock times measured in this process,
+ * from the moment the injection (removal) completed to the first read that shows the change, so they
+ * include the agent's sampling, the stream, ingest, classification and the HTTP read, and are up to one
+ * poll (50 ms) late. Reported per fault: p50 and max, in seconds and in sampling intervals.
+ *
+ * Needs root and the tools of the end-to-end tests (dnsmasq, stress-ng, mount); `npm run build` first.
+ * Usage: npm run bench:diagnosis -- [--trials 5] [--interval 1s] [--faults kubelet-down,dns-failure,...]
+ */
+import { loadavg, release } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FlagSpec } from '../common/cli/flag-spec.js';
+import { parseFlags } from '../common/cli/parse-flags.js';
+import { renderUsage } from '../common/cli/usage.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import { formatDuration, parseDuration } from '../common/duration.js';
+import { DiagnosisRig } from '../test/harness/diagnosis-e2e.js';
+import { FAULT_NAMES, type FaultName, type FaultScenario, faultScenario } from './lib/diagnosis-faults.js';
+
+const PROGRAM = 'bench:diagnosis';
+const DEFAULT_TRIALS = 5;
+const DEFAULT_INTERVAL = '1s';
+/** How often the API is read while a change is awaited: the resolution of every figure. */
+const POLL_MS = 50;
+/** The agent's own floor is lower, but below this the HTTP polling would be a large share of a figure. */
+const MIN_INTERVAL_MS = 500;
+/** The issue's target: a fault shows as its cause within two sampling intervals. */
+const TARGET_INTERVALS = 2;
+/** The baseline before each trial: every trace of the previous one gone (PSI decays over a minute). */
+const BASELINE_TIMEOUT_MS = 90_000;
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
+  {
+    name: 'trials',
+    type: 'string',
+    env: false,
+    placeholder: 'N',
+    defaultText: String(DEFAULT_TRIALS),
+    description: 'Injections (and removals) per fault.',
+  },
+  {
+    name: 'interval',
+    type: 'string',
+    env: false,
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_INTERVAL,
+    description: "The agent's sampling interval (--interval); figures are also given in intervals.",
+  },
+  {
+    name: 'faults',
+    type: 'string',
+    env: false,
+    placeholder: 'NAME[,NAME...]',
+    defaultText: FAULT_NAMES.join(','),
+    description: `Faults to inject, of ${FAULT_NAMES.join(', ')}.`,
+  },
+];
+
+interface Settings {
+  readonly trials: number;
+  readonly intervalMs: number;
+  readonly faults: readonly FaultName[];
+}
+
+interface Trial {
+  readonly appearMs: number;
+  readonly clearMs: number;
+}
+
+function settingsFrom(argv: readonly string[]): Settings | 'help' {
+  const flags = parseFlags(FLAGS, argv, process.env);
+  if (flags.boolean('help')) return 'help';
+  const trialsText = flags.string('trials') ?? String(DEFAULT_TRIALS);
+  const trials = Number(trialsText);
+  if (!/^\d+$/.test(trialsText) || trials < 1) {
+    throw new UsageError(`--trials ${trialsText}: expected a whole number of at least 1`);
+  }
+  const intervalText = flags.string('interval') ?? DEFAULT_INTERVAL;
+  const intervalMs = parseDuration(intervalText);
+  if (intervalMs === undefined || intervalMs < MIN_INTERVAL_MS) {
+    throw new UsageError(`--interval ${intervalText}: expected a duration of at least ${MIN_INTERVAL_MS}ms`);
+  }
+  const faults = (flags.string('faults') ?? FAULT_NAMES.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of faults) {
+    if (!(FAULT_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`--faults: unknown fault '${name}' (known: ${FAULT_NAMES.join(', ')})`);
+    }
+  }
+  return { trials, intervalMs, faults: faults as FaultName[] };
+}
+
+function progress(message: string): void {
+  process.stderr.write(`${PROGRAM}: ${message}\n`);
+}
+
+/** Milliseconds from now until `listed` says what is awaited, reading the node every POLL_MS. */
+async function timeUntil(
+  rig: DiagnosisRig,
+  what: string,
+  listed: (causes: readonly string[]) => boolean,
+  timeoutMs: number,
+): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const detail = await rig.detail();
+    if (detail && listed(detail.causes.map((cause) => cause.id))) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) {
+      throw new Error(`${what}: not seen within ${formatDuration(timeoutMs)}`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function measureFault(scenario: FaultScenario, settings: Settings): Promise<Trial[]> {
+  const options = await scenario.setup();
+  let rig: DiagnosisRig | undefined;
+  try {
+    rig = await DiagnosisRig.start({
+      ...options,
+      node: `bench-${scenario.cause}`,
+      intervalMs: settings.intervalMs,
+    });
+    const trials: Trial[] = [];
+    for (let trial = 1; trial <= settings.trials; trial += 1) {
+      await rig.waitForHealthy(BASELINE_TIMEOUT_MS);
+      await sleep(Math.random() * settings.intervalMs);
+      await scenario.inject();
+      const appearMs = await timeUntil(
+        rig,
+        `${scenario.cause} to appear`,
+        (causes) => causes.includes(scenario.cause),
+        scenario.settleMs,
+      );
+      await scenario.remove();
+      const clearMs = await timeUntil(
+        rig,
+        `${scenario.cause} to clear`,
+        (causes) => !causes.includes(scenario.cause),
+        scenario.settleMs,
+      );
+      trials.push({ appearMs, clearMs });
+      progress(
+        `${scenario.cause} trial ${trial}/${settings.trials}: appeared after ${seconds(appearMs)} s, cleared after ${seconds(clearMs)} s`,
+      );
+    }
+    return trials;
+  } finally {
+    await rig?.dispose();
+    await scenario.teardown();
+  }
+}
+
+/** Nearest-rank percentile of a non-empty list. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1_000).toFixed(2);
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[], intervalMs: number): string {
+  const figure = (values: number[], p: number) => {
+    const ms = percentile(values, p);
+    return `${seconds(ms)} s (${(ms / intervalMs).toFixed(1)})`;
+  };
+  const lines = [
+    row(['fault', 'injected', 'trials', 'appear p50', 'appear max', 'clear p50', 'clear max']),
+    row(['---', '---', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  for (const { scenario, trials } of results) {
+    const appear = trials.map((trial) => trial.appearMs);
+    const clear = trials.map((trial) => trial.clearMs);
+    lines.push(
+      row([
+        scenario.cause,
+        scenario.injection,
+        String(trials.length),
+        figure(appear, 50),
+        figure(appear, 100),
+        figure(clear, 50),
+        figure(clear, 100),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+function verdicts(results: readonly { scenario: FaultScenario; trials: Trial[] }[], intervalMs: number) {
+  return results.map(({ scenario, trials }) => {
+    const worst = percentile(
+      trials.map((trial) => trial.appearMs),
+      100,
+    );
+    const within = worst <= TARGET_INTERVALS * intervalMs;
+    return `${scenario.cause}: every trial ${within ? 'within' : 'NOT within'} ${TARGET_INTERVALS} intervals to appear (max ${(worst / intervalMs).toFixed(1)}).`;
+  });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let settings: Settings;
+  try {
+    const parsed = settingsFrom(argv);
+    if (parsed === 'help') {
+      process.stdout.write(renderUsage('npm run bench:diagnosis --', ['[flags]'], FLAGS));
+      return 0;
+    }
+    settings = parsed;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${PROGRAM}: ${error.message} (see --help)\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(`${PROGRAM}: needs root (namespaces, tmpfs mounts), as the end-to-end tests do\n`);
+    return EXIT_FAILURE;
+  }
+  // Exiting runs the harness's exit hooks: processes killed, mounts and namespaces removed.
+  const interrupt = () => process.exit(130);
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  const loadAtStart = loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+  const results: { scenario: FaultScenario; trials: Trial[] }[] = [];
+  for (const name of settings.faults) {
+    const scenario = faultScenario(name, settings.intervalMs);
+    progress(`${name}: ${scenario.injection}`);
+    results.push({ scenario, trials: await measureFault(scenario, settings) });
+  }
+  process.stdout.write(
+    [
+      `Fault to cause on GET /api/v1/nodes/{node}: agent interval ${formatDuration(settings.intervalMs)}, ${settings.trials} trials per fault, polled every ${POLL_MS} ms; kernel ${release()}, load average at start ${loadAtStart}.`,
+      'Figures in seconds and (in parentheses) sampling intervals.',
+      '',
+      table(results, settings.intervalMs),
+      '',
+      ...verdicts(results, settings.intervalMs),
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // The harness's exit hooks stop what the run started.
+    process.exit(EXIT_FAILURE);
+  },
+);
