@@ -134,13 +134,22 @@ async function timeUntil(
       };
     }
     if (performance.now() - started > timeoutMs) {
-      throw new Error(`${what}: not seen within ${formatDuration(timeoutMs)}`);
+      throw new NotSeen(`${what}: not seen within ${formatDuration(timeoutMs)}`);
     }
     await sleep(POLL_MS);
   }
 }
 
-async function measureFault(scenario: FaultScenario, settings: Settings): Promise<Trial[]> {
+/** One fault's trials: those whose cause appeared, and how many did not within the scenario's bound. */
+interface FaultResult {
+  readonly scenario: FaultScenario;
+  readonly trials: Trial[];
+  readonly missed: number;
+}
+
+class NotSeen extends Error {}
+
+async function measureFault(scenario: FaultScenario, settings: Settings): Promise<FaultResult> {
   const options = await scenario.setup();
   let rig: DiagnosisRig | undefined;
   try {
@@ -150,16 +159,27 @@ async function measureFault(scenario: FaultScenario, settings: Settings): Promis
       intervalMs: settings.intervalMs,
     });
     const trials: Trial[] = [];
+    let missed = 0;
     for (let trial = 1; trial <= settings.trials; trial += 1) {
       await rig.waitForHealthy(BASELINE_TIMEOUT_MS);
       await sleep(Math.random() * settings.intervalMs);
       await scenario.inject();
-      const appeared = await timeUntil(
-        rig,
-        `${scenario.cause} to appear`,
-        (causes) => causes.includes(scenario.cause),
-        scenario.settleMs,
-      );
+      let appeared: Awaited<ReturnType<typeof timeUntil>>;
+      try {
+        appeared = await timeUntil(
+          rig,
+          `${scenario.cause} to appear`,
+          (causes) => causes.includes(scenario.cause),
+          scenario.settleMs,
+        );
+      } catch (error) {
+        if (!(error instanceof NotSeen)) throw error;
+        // A miss is a figure too: counted and reported, and the run goes on.
+        missed += 1;
+        progress(`${scenario.cause} trial ${trial}/${settings.trials}: ${error.message}`);
+        await scenario.remove();
+        continue;
+      }
       await scenario.remove();
       const cleared = await timeUntil(
         rig,
@@ -177,7 +197,7 @@ async function measureFault(scenario: FaultScenario, settings: Settings): Promis
         `${scenario.cause} trial ${trial}/${settings.trials}: appeared after ${seconds(result.appearMs)} s (${seconds(result.pipelineMs)} s of it from the report's sampling), cleared after ${seconds(result.clearMs)} s`,
       );
     }
-    return trials;
+    return { scenario, trials, missed };
   } finally {
     await rig?.dispose();
     await scenario.teardown();
@@ -199,8 +219,9 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[], intervalMs: number): string {
+function table(results: readonly FaultResult[], intervalMs: number): string {
   const figure = (values: number[], p: number) => {
+    if (values.length === 0) return '—';
     const ms = percentile(values, p);
     return `${seconds(ms)} s (${(ms / intervalMs).toFixed(1)})`;
   };
@@ -209,6 +230,7 @@ function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[],
       'fault',
       'injected',
       'trials',
+      'missed',
       'appear p50',
       'appear max',
       'sampled → API p50',
@@ -216,9 +238,9 @@ function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[],
       'clear p50',
       'clear max',
     ]),
-    row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
-  for (const { scenario, trials } of results) {
+  for (const { scenario, trials, missed } of results) {
     const appear = trials.map((trial) => trial.appearMs);
     const clear = trials.map((trial) => trial.clearMs);
     const pipeline = trials.map((trial) => trial.pipelineMs);
@@ -226,7 +248,8 @@ function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[],
       row([
         scenario.cause,
         scenario.injection,
-        String(trials.length),
+        String(trials.length + missed),
+        String(missed),
         figure(appear, 50),
         figure(appear, 100),
         figure(pipeline, 50),
@@ -239,8 +262,11 @@ function table(results: readonly { scenario: FaultScenario; trials: Trial[] }[],
   return lines.join('\n');
 }
 
-function verdicts(results: readonly { scenario: FaultScenario; trials: Trial[] }[], intervalMs: number) {
-  return results.map(({ scenario, trials }) => {
+function verdicts(results: readonly FaultResult[], intervalMs: number) {
+  return results.map(({ scenario, trials, missed }) => {
+    if (missed > 0) {
+      return `${scenario.cause}: ${missed} of ${trials.length + missed} trials did not show it within ${formatDuration(scenario.settleMs)}: MISSES the target of ${TARGET_INTERVALS} intervals.`;
+    }
     const worst = percentile(
       trials.map((trial) => trial.appearMs),
       100,
@@ -278,11 +304,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const loadAtStart = loadavg()
     .map((load) => load.toFixed(2))
     .join(' ');
-  const results: { scenario: FaultScenario; trials: Trial[] }[] = [];
+  const results: FaultResult[] = [];
   for (const name of settings.faults) {
     const scenario = faultScenario(name, settings.intervalMs);
     progress(`${name}: ${scenario.injection}`);
-    results.push({ scenario, trials: await measureFault(scenario, settings) });
+    results.push(await measureFault(scenario, settings));
   }
   process.stdout.write(
     [

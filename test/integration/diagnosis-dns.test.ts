@@ -25,8 +25,7 @@ const DNS_TIMEOUT = '900ms';
  * meant for 10 s intervals and would take half a minute either way here).
  */
 const DNS_WINDOW = `${E2E_INTERVAL_MS}ms`;
-/** Namespace ports: the bridge to the collector, dnsmasq, the delay hop. */
-const BRIDGE_PORT = 50051;
+/** Namespace ports: dnsmasq and the delay hop (the bridge to the collector takes the rig's default). */
 const DNS_PORT = 5300;
 const HOP_PORT = 5301;
 
@@ -59,7 +58,6 @@ describe.skipIf(requires({ root: true, commands: ['dnsmasq', 'ip', 'ss'] }))(
       rig = await DiagnosisRig.start({
         node,
         netns,
-        bridgePort: BRIDGE_PORT,
         agentArgs: ['--dns-server', server, '--dns-timeout', DNS_TIMEOUT, '--dns-window', DNS_WINDOW],
       });
       await rig.waitForHealthy();

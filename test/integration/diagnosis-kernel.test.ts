@@ -23,7 +23,7 @@ const STRESS_TIMEOUT = '150s';
  * PSI avg10 is a 10 s exponential average the kernel updates every 2 s: it needs several seconds to climb
  * past the threshold after the hogs start, and to decay below it after they stop, whatever the interval.
  */
-const PSI_SETTLE_MS = 60_000;
+const PSI_SETTLE_MS = 90_000;
 
 const OOM_LIMIT_BYTES = 64 * 2 ** 20;
 /** Several times the limit, so the worker is certain to hit it. */
