@@ -1,5 +1,5 @@
 /**
- * `npm run bench:diagnosis`: how long a real fault takes to show as a cause on the collector's HTTP API,
+ * `npm run bench:fault-to-cause`: how long a real fault takes to show as a cause on the collector's HTTP API,
  * and how long the cause takes to clear once the fault is removed.
  *
  * Method. Per fault, one real collector process (dist/collector/main.js) on loopback and one real agent
@@ -14,7 +14,7 @@
  * poll (50 ms) late. Reported per fault: p50 and max, in seconds and in sampling intervals.
  *
  * Needs root and the tools of the end-to-end tests (dnsmasq, stress-ng, mount); `npm run build` first.
- * Usage: npm run bench:diagnosis -- [--trials 5] [--interval 1s] [--faults kubelet-down,dns-failure,...]
+ * Usage: npm run bench:fault-to-cause -- [--trials 5] [--interval 1s] [--faults kubelet-down,dns-failure,...]
  */
 import { loadavg, release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +26,7 @@ import { formatDuration, parseDuration } from '../common/duration.js';
 import { DiagnosisRig } from '../test/harness/diagnosis-e2e.js';
 import { FAULT_NAMES, type FaultName, type FaultScenario, faultScenario } from './lib/diagnosis-faults.js';
 
-const PROGRAM = 'bench:diagnosis';
+const PROGRAM = 'bench:fault-to-cause';
 const DEFAULT_TRIALS = 5;
 const DEFAULT_INTERVAL = '1s';
 /** How often the API is read while a change is awaited: the resolution of every figure. */
@@ -281,7 +281,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const parsed = settingsFrom(argv);
     if (parsed === 'help') {
-      process.stdout.write(renderUsage('npm run bench:diagnosis --', ['[flags]'], FLAGS));
+      process.stdout.write(renderUsage('npm run bench:fault-to-cause --', ['[flags]'], FLAGS));
       return 0;
     }
     settings = parsed;
