@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../agent/finding.js';
 import type { AgentReport } from '../../agent/report.js';
 import { shebangNodeFlags } from '../../common/shebang-flags.js';
+import { builtProgram } from './built-program.js';
 import { waitFor } from './wait-for.js';
 
 /** The built agent: integration tests exercise the real binary, as users run it (npm test builds first). */
-export const AGENT_BIN = fileURLToPath(new URL('../../dist/agent/main.js', import.meta.url));
+export const AGENT_BIN = builtProgram('agent/main.js');
 
 /** The Node flags the agent ships with (its shebang line), so tests run what users run. */
 let nodeFlags: string[] | undefined;

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MAX_TIMELINE_LIMIT } from '../../collector/query/timeline-window.js';
 import type { IngestJson, NodeDetailJson, TimelinePointJson } from '../../common/api/http-v1.js';
 import { shebangNodeFlags } from '../../common/shebang-flags.js';
+import { builtProgram } from './built-program.js';
 import { type MetricSample, parseExposition } from './metrics-text.js';
 import { waitFor } from './wait-for.js';
 
@@ -20,7 +20,7 @@ import { waitFor } from './wait-for.js';
  * (a stopped process does not act on SIGTERM; SIGKILL works, but its sockets would linger until then).
  */
 
-export const COLLECTOR_BIN = fileURLToPath(new URL('../../dist/collector/main.js', import.meta.url));
+export const COLLECTOR_BIN = builtProgram('collector/main.js');
 
 const START_TIMEOUT_MS = 20_000;
 /** SIGTERM drains streams for up to the collector's SHUTDOWN_GRACE_MS (10 s); this leaves room over it. */

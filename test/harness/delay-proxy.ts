@@ -19,19 +19,28 @@ export interface DelayProxyOptions {
   readonly listenPort: number;
   readonly targetHost: string;
   readonly targetPort: number;
-  /** Added to every query on its way to the server (UDP datagrams and TCP chunks alike). */
+  /** Added to every query on its way to the server (UDP datagrams and TCP chunks alike); see setDelay. */
   readonly delayMs: number;
+}
+
+/** The forwarder serving; its delay can change while it runs (a fault injected and removed). */
+export interface ServingDelayProxy {
+  setDelay(delayMs: number): void;
+  close(): void;
 }
 
 /** How long a per-client upstream UDP socket lives without traffic; probes use one port per query. */
 const UDP_FLOW_IDLE_MS = 10_000;
 /** The child prints this line once both listeners are bound. */
 const READY_LINE = 'delay-proxy ready';
+/** The child prints this line, then the new delay, once a delay change read from its stdin applies. */
+const DELAY_SET_LINE = 'delay-proxy delay';
 const START_TIMEOUT_MS = 10_000;
 
 /** The forwarder: UDP and TCP on the same port, each query held back `delayMs` before it is passed on. */
-export async function serveDelayProxy(options: DelayProxyOptions): Promise<{ close(): void }> {
-  const { listenHost, listenPort, targetHost, targetPort, delayMs } = options;
+export async function serveDelayProxy(options: DelayProxyOptions): Promise<ServingDelayProxy> {
+  const { listenHost, listenPort, targetHost, targetPort } = options;
+  let delayMs = options.delayMs;
   const udp = createSocket(listenHost.includes(':') ? 'udp6' : 'udp4');
   const flows = new Map<string, { socket: Socket; idle: NodeJS.Timeout }>();
 
@@ -73,6 +82,9 @@ export async function serveDelayProxy(options: DelayProxyOptions): Promise<{ clo
   tcp.listen(listenPort, listenHost);
   await once(tcp, 'listening');
   return {
+    setDelay(next) {
+      delayMs = next;
+    },
     close() {
       for (const { socket, idle } of flows.values()) {
         clearTimeout(idle);
@@ -88,6 +100,16 @@ export async function serveDelayProxy(options: DelayProxyOptions): Promise<{ clo
 export async function runDelayProxyMain(): Promise<void> {
   const options = JSON.parse(process.argv.at(-1) ?? '{}') as DelayProxyOptions;
   const proxy = await serveDelayProxy(options);
+  // Delay changes arrive on stdin, one number of milliseconds per line.
+  let pending = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      proxy.setDelay(Number(line));
+      process.stdout.write(`${DELAY_SET_LINE} ${Number(line)}\n`);
+    }
+  });
   process.stdout.write(`${READY_LINE}\n`);
   process.once('SIGTERM', () => {
     proxy.close();
@@ -98,6 +120,8 @@ export async function runDelayProxyMain(): Promise<void> {
 export interface DelayProxy {
   /** "IP:PORT" to point the agent at. */
   readonly server: string;
+  /** Changes the delay of every query from now on; resolves once the forwarder applies it. */
+  setDelay(delayMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -160,5 +184,22 @@ export async function startDelayProxy(netns: Netns, options: DelayProxyOptions):
     clearTimeout(timer);
   }
   const host = options.listenHost.includes(':') ? `[${options.listenHost}]` : options.listenHost;
-  return { server: `${host}:${options.listenPort}`, stop };
+  let changes = 0;
+  const setDelay = async (delayMs: number) => {
+    changes += 1;
+    const applied = changes;
+    child.stdin?.write(`${delayMs}\n`);
+    // Imported here, not at the top: the forwarder half (this file run as the child) has only node: built-ins.
+    const { waitFor } = await import('./wait-for.js');
+    await waitFor(
+      `the delay proxy to apply a delay of ${delayMs} ms`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`delay proxy exited ${child.exitCode}: ${output}`);
+        const acks = output.split('\n').filter((line) => line.startsWith(DELAY_SET_LINE));
+        return acks.length >= applied ? true : undefined;
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 10 },
+    );
+  };
+  return { server: `${host}:${options.listenPort}`, setDelay, stop };
 }

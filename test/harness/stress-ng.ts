@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /** Process groups of stress-ng runs this process started, killed on exit even if a test forgets. */
 const groups = new Set<number>();
@@ -40,4 +41,11 @@ export function startStressNg(args: readonly string[]): StressRun {
       if (!exited) await once(child, 'exit');
     },
   };
+}
+
+/** Online CPUs as the agent counts them: the cpuN lines of /proc/stat (a test sizes its hogs by it). */
+export function onlineCpus(): number {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((line) => /^cpu\d+ /.test(line)).length;
 }

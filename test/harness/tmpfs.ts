@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,6 +40,8 @@ export interface Tmpfs {
   fillSpace(): Promise<number>;
   /** Creates empty files until the kernel says ENOSPC; returns how many were created. */
   fillInodes(): Promise<number>;
+  /** Removes everything fillSpace and fillInodes wrote: the filesystem is as fresh as it was mounted. */
+  empty(): Promise<void>;
   remountReadOnly(): Promise<void>;
   unmount(): Promise<void>;
 }
@@ -97,6 +99,9 @@ export async function mountTmpfs(prefix: string, options: TmpfsOptions): Promise
     dir,
     fillSpace: () => writeUntilFull(join(dir, 'filler')),
     fillInodes: () => createUntilFull(dir),
+    async empty() {
+      for (const entry of await readdir(dir)) await rm(join(dir, entry), { recursive: true, force: true });
+    },
     async remountReadOnly() {
       await run('mount', ['-o', 'remount,ro', dir]);
     },

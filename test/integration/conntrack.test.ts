@@ -1,112 +1,29 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConntrackSample } from '../../agent/sample-types.js';
 import { agentOnce, type RunningAgent, startAgent } from '../harness/agent-process.js';
-import { createNetns, type Netns } from '../harness/netns.js';
-import { readSysctl, type SysctlOverride, setSysctl } from '../harness/sysctl.js';
+import { lowerConntrackLimit, startFiller, trackedNamespace } from '../harness/conntrack-table.js';
+import type { Netns } from '../harness/netns.js';
+import { readSysctl, type SysctlOverride } from '../harness/sysctl.js';
 import { requires } from '../harness/system-requirements.js';
 import { waitFor } from '../harness/wait-for.js';
 
 /**
- * Conntrack exhaustion for real: a network namespace whose table the test fills with held-open TCP
- * connections on its loopback, under a lowered global nf_conntrack_max, with the agent run inside it.
- *
- * The limit is global but the count is per namespace, so the host's own table is untouched as long as
- * the host holds fewer entries than the lowered limit (checked before lowering it).
+ * Conntrack exhaustion for real (test/harness/conntrack-table.ts): a network namespace whose table is
+ * filled with held-open TCP connections on its loopback, under a lowered global nf_conntrack_max, with the
+ * agent run inside it.
  */
 
-const FILLER = fileURLToPath(new URL('../fixtures/conntrack/fill-table.mjs', import.meta.url));
 const MAX_KEY = 'net/netfilter/nf_conntrack_max';
 const COUNT_FILE = '/proc/sys/net/netfilter/nf_conntrack_count';
 const MAX_FILE = `/proc/sys/${MAX_KEY}`;
-/** The only port whose flows are tracked in the namespace; its connections are the whole table. */
-const PORT = 7000;
 /** Small enough to fill in a moment with one process's sockets, far above any test's own noise. */
 const TABLE_LIMIT = 256;
 const HEALTHY_CONNECTIONS = 8;
 /** How often the filler tries to open one more flow in the full table: 20 drops a second. */
 const DROP_EVERY_MS = 50;
-const FILL_TIMEOUT_MS = 30_000;
 /** The agent's /metrics listens on the namespace's loopback, so it is scraped from inside the namespace. */
 const SCRAPE = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
 const SCRAPE_TIMEOUT_MS = 20_000;
-
-/**
- * `ct state new` makes the namespace register conntrack's hooks (current kernels hook conntrack into a
- * namespace only once a rule there needs it). Everything except the test's own port is marked notrack at raw priority, so the
- * table holds exactly the filler's flows: the agent's own probes (kubelet healthz on 127.0.0.1) neither
- * add entries nor get dropped.
- */
-const RULESET = `
-table inet nodedoc_conntrack_test {
-  chain raw_output {
-    type filter hook output priority raw; policy accept;
-    meta l4proto { tcp, udp } th dport ${PORT} accept
-    meta l4proto { tcp, udp } th sport ${PORT} accept
-    notrack
-  }
-  chain output {
-    type filter hook output priority filter; policy accept;
-    ct state new counter accept
-  }
-}
-`;
-
-async function trackedNamespace(): Promise<Netns> {
-  const ns = await createNetns('conntrack');
-  const dir = await mkdtemp(join(tmpdir(), 'nodedoc-conntrack-'));
-  try {
-    const rules = join(dir, 'ruleset.nft');
-    await writeFile(rules, RULESET);
-    await ns.exec('nft', ['-f', rules]);
-  } catch (error) {
-    await ns.destroy();
-    throw error;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return ns;
-}
-
-interface Filler {
-  readonly child: ChildProcess;
-  /** Resolves with the filler's first stdout line that has `key`, failing if it exits first. */
-  until(key: 'established' | 'dropping'): Promise<Record<string, unknown>>;
-}
-
-function startFiller(ns: Netns, options: { connections: number; dropEveryMs?: number }): Filler {
-  const args = JSON.stringify({ port: PORT, ...options });
-  const child = ns.spawn(process.execPath, [FILLER, args], { stdio: 'pipe' });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return {
-    child,
-    until: (key) =>
-      waitFor(
-        `the table filler to report "${key}"`,
-        () => {
-          if (child.exitCode !== null) throw new Error(`filler exited ${child.exitCode}: ${stderr}`);
-          return stdout
-            .split('\n')
-            .filter((line) => line.startsWith('{'))
-            .map((line) => JSON.parse(line) as Record<string, unknown>)
-            .find((message) => key in message);
-        },
-        { timeoutMs: FILL_TIMEOUT_MS },
-        () => `stdout ${JSON.stringify(stdout)} stderr ${JSON.stringify(stderr)}`,
-      ),
-  };
-}
 
 /** The kernel's own figures, read inside the namespace (procfs answers for the reader's namespace). */
 async function kernelFigures(ns: Netns): Promise<{ count: number; max: number }> {
@@ -132,10 +49,9 @@ describe.skipIf(requires({ root: true, commands: ['ip', 'nft'] }))(
     let tableLimit = TABLE_LIMIT;
 
     beforeAll(async () => {
-      // Never lower the global limit under what the host itself holds: its new flows would be dropped.
-      const hostCount = Number(await readSysctl('net/netfilter/nf_conntrack_count'));
-      tableLimit = Math.max(TABLE_LIMIT, hostCount * 2);
-      limit = await setSysctl(MAX_KEY, tableLimit);
+      const lowered = await lowerConntrackLimit(TABLE_LIMIT);
+      limit = lowered.override;
+      tableLimit = lowered.limit;
     });
 
     afterAll(async () => {

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../agent/finding.js';
 import { type RunningAgent, startAgent } from '../harness/agent-process.js';
+import { MemoryCgroup, memoryCgroupV1Missing } from '../harness/memory-cgroup.js';
 import { samplesOf, scrape } from '../harness/metrics-text.js';
 import { requires } from '../harness/system-requirements.js';
 import { waitFor } from '../harness/wait-for.js';
@@ -23,19 +23,12 @@ import { waitFor } from '../harness/wait-for.js';
  * (test/unit/agent/kernel-signal.test.ts), built from a real cgroup v2 node's kernel log.
  */
 
-const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 const LIMIT_BYTES = 64 * 2 ** 20;
 /** Several times the limit, so the worker is certain to hit it. */
 const ALLOCATE = '256M';
 /** A bound on stress-ng itself, should everything else fail to stop it. */
 const STRESS_TIMEOUT = '90s';
 const INTERVAL = '500ms';
-
-function requirements(): string | undefined {
-  return existsSync(`${MEMORY_ROOT}/memory.limit_in_bytes`)
-    ? undefined
-    : `a cgroup v1 memory controller at ${MEMORY_ROOT}`;
-}
 
 interface Member {
   readonly pid: number;
@@ -58,60 +51,6 @@ function member(pid: number): Member | undefined {
   }
 }
 
-/** A memory cgroup made for this test; remove() kills what is inside and deletes it. */
-class TestCgroup {
-  readonly name = `nodedoc-oom-${randomBytes(3).toString('hex')}`;
-  readonly dir = `${MEMORY_ROOT}/${this.name}`;
-  /** The path the kernel prints in task_memcg. */
-  readonly path = `/${this.name}`;
-  private readonly fallback = () => this.remove();
-
-  constructor() {
-    mkdirSync(this.dir);
-    process.once('exit', this.fallback);
-  }
-
-  write(file: string, value: string): void {
-    writeFileSync(`${this.dir}/${file}`, value);
-  }
-
-  read(file: string): string {
-    return readFileSync(`${this.dir}/${file}`, 'utf8');
-  }
-
-  pids(): number[] {
-    return this.read('cgroup.procs').split('\n').filter(Boolean).map(Number);
-  }
-
-  /** Synchronous, so the same code serves the exit fallback. */
-  remove(): void {
-    process.removeListener('exit', this.fallback);
-    if (!existsSync(this.dir)) return;
-    try {
-      // Waiters frozen at the limit must be able to run (and die).
-      this.write('memory.oom_control', '0');
-    } catch {
-      // best effort
-    }
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      for (const pid of existsSync(this.dir) ? this.pids() : []) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // exited meanwhile
-        }
-      }
-      try {
-        rmdirSync(this.dir);
-        return;
-      } catch {
-        // EBUSY until the killed tasks are gone
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-      }
-    }
-  }
-}
-
 function oomFinding(agent: RunningAgent, subject: string): Finding | undefined {
   for (const line of agent.logLines()) {
     const finding = line.finding as Finding | undefined;
@@ -127,19 +66,15 @@ async function gauge(agent: RunningAgent, name: string, labels: Record<string, s
   return samplesOf(samples, name, labels).reduce((sum, sample) => sum + sample.value, 0);
 }
 
-describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: requirements }))(
+describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: memoryCgroupV1Missing }))(
   'oom-kill from a real cgroup v1 OOM kill',
   () => {
     it('names the killed pid, its process name and the cgroup', async () => {
-      const cgroup = new TestCgroup();
+      const cgroup = new MemoryCgroup();
       let agent: RunningAgent | undefined;
       let stress: ChildProcess | undefined;
       try {
-        cgroup.write('memory.limit_in_bytes', String(LIMIT_BYTES));
-        if (existsSync(`${cgroup.dir}/memory.memsw.limit_in_bytes`)) {
-          // Without a swap limit the worker would swap instead of hitting the limit.
-          cgroup.write('memory.memsw.limit_in_bytes', String(LIMIT_BYTES));
-        }
+        cgroup.limit(LIMIT_BYTES);
         cgroup.write('memory.oom_control', '1');
 
         agent = await startAgent(['--interval', INTERVAL]);
@@ -150,14 +85,8 @@ describe.skipIf(requires({ root: true, commands: ['stress-ng'], check: requireme
             : undefined,
         );
 
-        // The shell joins the cgroup and becomes stress-ng, so every process of the run is inside.
-        stress = spawn(
-          'sh',
-          [
-            '-c',
-            `echo $$ > ${cgroup.dir}/cgroup.procs && exec stress-ng --vm 1 --vm-bytes ${ALLOCATE} --vm-keep --oomable --timeout ${STRESS_TIMEOUT}`,
-          ],
-          { detached: true, stdio: 'ignore' },
+        stress = cgroup.spawnInside(
+          `stress-ng --vm 1 --vm-bytes ${ALLOCATE} --vm-keep --oomable --timeout ${STRESS_TIMEOUT}`,
         );
         const startedPid = stress.pid as number;
         await waitFor(
