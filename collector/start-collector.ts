@@ -6,6 +6,7 @@ import { formatListenAddress } from '../common/listen-address.js';
 import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
+import { DashboardAssets } from './dashboard/dashboard-assets.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
@@ -35,6 +36,8 @@ export interface CollectorHooks {
   readonly now?: () => number;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
+  /** Limit on open event streams (GET /api/v1/watch); tests lower it to reach it. */
+  readonly maxEventStreams?: number;
 }
 
 export interface RunningCollector {
@@ -126,6 +129,8 @@ export async function startCollector(
   }
   state.grpcStarted();
 
+  const assets = DashboardAssets.load();
+  if (assets.problem !== undefined) logger.warn({ problem: assets.problem }, 'dashboard unavailable');
   let http: HttpServer;
   let httpPort: number;
   try {
@@ -138,6 +143,15 @@ export async function startCollector(
       now,
       version: VERSION,
       logger,
+      assets,
+      events: {
+        state,
+        board,
+        watchers,
+        metrics: metrics.eventStreams,
+        logger,
+        maxStreams: hooks.maxEventStreams,
+      },
     }));
   } catch (error) {
     grpc.server.forceShutdown();

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
 import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
+import { type EventStreamMetrics, registerEventStreamMetrics } from './event-stream-metrics.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
 import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
@@ -14,6 +15,7 @@ export interface CollectorMetrics {
   readonly registry: Registry;
   readonly ingest: IngestMetrics;
   readonly watchers: Gauge;
+  readonly eventStreams: EventStreamMetrics;
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
@@ -37,6 +39,7 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
     registry,
     ingest,
     store,
+    eventStreams: registerEventStreamMetrics(registry),
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',
       help: 'WatchDiagnoses streams open now.',
