@@ -38,6 +38,8 @@ export interface CollectorHooks {
   readonly idleConnectionMs?: number;
   /** Limit on open event streams (GET /api/v1/watch); tests lower it to reach it. */
   readonly maxEventStreams?: number;
+  /** Heartbeat period of event streams; tests shorten it to see one. */
+  readonly eventHeartbeatMs?: number;
 }
 
 export interface RunningCollector {
@@ -151,6 +153,7 @@ export async function startCollector(
         metrics: metrics.eventStreams,
         logger,
         maxStreams: hooks.maxEventStreams,
+        heartbeatMs: hooks.eventHeartbeatMs,
       },
     }));
   } catch (error) {
