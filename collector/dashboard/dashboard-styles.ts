@@ -63,6 +63,7 @@ table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th button { border: 0; background: none; padding: 0; font-weight: 700; cursor: pointer; }
 th[aria-sort="ascending"] button::after { content: " ▲"; } th[aria-sort="descending"] button::after { content: " ▼"; }
+td.node { white-space: nowrap; }
 td.node a { font-weight: 600; }
 .pager { display: flex; gap: .75rem; align-items: center; margin-top: .5rem; }
 .node-head { display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }
