@@ -19,6 +19,17 @@ const FEED_TEXT: Readonly<Record<FeedState, string>> = {
   polling: `live updates unavailable: polling`,
 };
 
+/** The node a "#/nodes/NAME" hash names; undefined for the fleet (and for a malformed name). */
+function nodeOfHash(hash: string): string | undefined {
+  const match = /^#\/nodes\/(.+)$/.exec(hash);
+  if (match?.[1] === undefined) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The dashboard: one store of node summaries kept current by the live feed, and the view the hash names. */
 class Dashboard {
   private readonly main: HTMLElement;
@@ -104,11 +115,11 @@ class Dashboard {
   }
 
   private route(): void {
-    const match = /^#\/nodes\/(.+)$/.exec(window.location.hash);
+    const node = nodeOfHash(window.location.hash);
     this.nodeView?.destroy();
     this.nodeView = undefined;
-    if (match?.[1] !== undefined) {
-      const view = new NodeView(decodeURIComponent(match[1]));
+    if (node !== undefined) {
+      const view = new NodeView(node);
       this.nodeView = view;
       document.title = `${view.node} — nodedoc`;
       replaceChildren(this.main, view.root);
