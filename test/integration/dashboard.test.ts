@@ -8,6 +8,7 @@ import { CollectorProcess } from '../harness/collector-process.js';
 import { type FakeEndpoint, KUBELET_HEALTHY, startFakeEndpoint } from '../harness/http-endpoint.js';
 import { requires } from '../harness/system-requirements.js';
 import { waitFor } from '../harness/wait-for.js';
+import { AgentStream, agentServiceClient, hello } from '../unit/collector/agent-client-support.js';
 import { killAgent, startLinkAgent } from './link-support.js';
 
 /**
@@ -185,6 +186,62 @@ describe.skipIf(requires({ commands: [CHROMIUM] }))('dashboard in headless Chrom
     sickKubelet.behave(KUBELET_FAILING);
     await cause.waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await cause.locator('a.runbook').getAttribute('href')).toBe('/runbooks/kubelet-down');
+    await page.close();
+  });
+});
+
+describe.skipIf(requires({ commands: [CHROMIUM] }))('dashboard with a large fleet', () => {
+  /** Above the 1,000 nodes the dashboard must stay usable at, and not a multiple of the page size. */
+  const NODES = 1_234;
+  /** Hellos in flight at once. */
+  const CONCURRENCY = 100;
+  let collector: CollectorProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    collector = await CollectorProcess.start();
+    const client = agentServiceClient(collector.grpcTarget);
+    const names = Array.from({ length: NODES }, (_, index) => `fleet-${String(index).padStart(4, '0')}`);
+    for (let first = 0; first < names.length; first += CONCURRENCY) {
+      await Promise.all(
+        names.slice(first, first + CONCURRENCY).map(async (name) => {
+          const stream = new AgentStream(client);
+          await stream.hello(hello(name));
+          stream.end();
+          await stream.status;
+        }),
+      );
+    }
+    client.close();
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.dispose();
+  });
+
+  it('pages the table (100 rows in the DOM), filters and sorts over every node', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${collector.httpBase}/`);
+    const rows = page.locator('#nodes tbody tr');
+    await page.getByText(`${NODES} of ${NODES} nodes match`).waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await rows.count()).toBe(100);
+    expect(await page.locator('.pager').textContent()).toContain('page 1 of 13');
+    await page.getByRole('button', { name: 'next →' }).click();
+    expect(await page.locator('.pager').textContent()).toContain('page 2 of 13');
+    // Sorting by node, descending: the last name comes first.
+    await page.getByRole('button', { name: 'Node' }).click();
+    await page.getByRole('button', { name: 'Node' }).click();
+    expect(await page.locator('#nodes th[aria-sort="descending"]').textContent()).toContain('Node');
+    expect(await rows.first().getAttribute('data-node')).toBe('fleet-1233');
+    await page.fill('#node-filter', 'fleet-004');
+    await waitFor('the filter to apply', async () => ((await rows.count()) === 10 ? true : undefined));
+    expect(await page.locator('.pager').textContent()).toBe('');
+    const shot = join(ARTIFACTS, 'dashboard-large-fleet.png');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: shot });
+    console.log(`screenshot: ${shot}`);
     await page.close();
   });
 });

@@ -165,6 +165,7 @@ export class FleetView {
         button.addEventListener('click', () => {
           this.ascending = this.sortKey === key ? !this.ascending : true;
           this.sortKey = key;
+          this.page = 0;
           this.renderHead();
           this.renderRows();
         });
