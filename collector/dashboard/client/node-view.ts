@@ -58,7 +58,7 @@ function renderCause(cause: CauseJson, rank: number): HTMLElement {
 
 /** One node: status, ranked causes with evidence and remediation, the last hour's vitals, the findings timeline. */
 export class NodeView {
-  readonly root = h('section', { 'aria-live': 'polite' });
+  readonly root = h('section', { 'aria-labelledby': 'node-title' });
   private charts: VitalsChart[] = [];
   private loading: Promise<void> | undefined;
   private again = false;
