@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetJson } from '../../common/api/http-v1.js';
 import type { RunningAgent } from '../harness/agent-process.js';
 import { CollectorProcess } from '../harness/collector-process.js';
 import { type FakeEndpoint, KUBELET_HEALTHY, startFakeEndpoint } from '../harness/http-endpoint.js';
@@ -158,6 +159,40 @@ describe.skipIf(requires({ commands: [CHROMIUM] }))('dashboard in headless Chrom
     await page.screenshot({ path: fleet, fullPage: true });
     console.log(`screenshot: ${fleet}`);
     expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows fleet-scope causes above the table, with their share of the fleet and runbook', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The interim classifier names no fleet-scope cause on two nodes, so the document is given here; its
+    // shape is the contract's (FleetJson).
+    const fleet: FleetJson = {
+      nodes: 3,
+      causes: [
+        {
+          id: 'dns-latency',
+          scope: 'fleet',
+          severity: 'warning',
+          confidence: 1,
+          summary: 'DNS p95 to 10.96.0.10:53 is 310 ms on most nodes: look at CoreDNS and its upstream',
+          evidence: [],
+          remediation: [],
+          runbook: '/runbooks/dns-latency',
+          nodes: [HEALTHY, SICK],
+        },
+      ],
+    };
+    await page.route('**/api/v1/fleet', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(fleet) }),
+    );
+    await page.goto(`${collector.httpBase}/`);
+    const item = page.locator('.fleet-causes li');
+    await item.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await item.textContent()).toContain('dns-latency on 2 of 3 nodes');
+    expect(await item.locator('a').getAttribute('href')).toBe('/runbooks/dns-latency');
+    // Above the nodes table.
+    const [causeBox, tableBox] = [await item.boundingBox(), await page.locator('#nodes').boundingBox()];
+    expect(causeBox?.y).toBeLessThan(tableBox?.y ?? 0);
     await page.close();
   });
 
