@@ -13,19 +13,44 @@ interface KubeStatus {
  * unreachable (with the address and the reason), its JSON error message (unknown node), what the API server
  * said when it proxies, or an unexpected status. Never a stack trace.
  */
-export class ApiClient {
-  /** The base as a directory (trailing slash), so API paths resolve under a proxy path prefix. */
-  private readonly base: URL;
+/** Where the collector is and how to reach it. */
+export interface CollectorEndpoint {
+  readonly baseUrl: URL;
+  readonly transport: Transport;
+  /** How errors name the collector: "the collector at ORIGIN", "service NS/NAME via SERVER". */
+  readonly target: string;
+}
 
+export class ApiClient {
+  private resolved:
+    | { readonly base: URL; readonly transport: Transport; readonly target: string }
+    | undefined;
+
+  /**
+   * `endpoint`: the collector's URL (reached with fetch), or a function giving the endpoint, called on first
+   * use — so commands that need no collector (`runbook`) never read a kubeconfig.
+   */
   constructor(
-    readonly baseUrl: URL,
+    private readonly endpoint: URL | (() => CollectorEndpoint),
     private readonly timeoutMs: number,
-    private readonly transport: Transport = fetchTransport,
-    /** How errors name the collector: its origin, or "service NS/NAME via SERVER". */
-    private readonly target: string = `the collector at ${baseUrl.origin}`,
-  ) {
-    this.base = new URL(baseUrl);
-    if (!this.base.pathname.endsWith('/')) this.base.pathname += '/';
+  ) {}
+
+  private connection(): { base: URL; transport: Transport; target: string } {
+    if (!this.resolved) {
+      const endpoint: CollectorEndpoint =
+        this.endpoint instanceof URL
+          ? {
+              baseUrl: this.endpoint,
+              transport: fetchTransport,
+              target: `the collector at ${this.endpoint.origin}`,
+            }
+          : this.endpoint();
+      // The base as a directory (trailing slash), so API paths resolve under a proxy path prefix.
+      const base = new URL(endpoint.baseUrl);
+      if (!base.pathname.endsWith('/')) base.pathname += '/';
+      this.resolved = { base, transport: endpoint.transport, target: endpoint.target };
+    }
+    return this.resolved;
   }
 
   /** An absolute URL for a path the API returned relative to the collector (runbook links). */
@@ -34,32 +59,31 @@ export class ApiClient {
   }
 
   private url(path: string): URL {
-    return new URL(path.replace(/^\/+/, ''), this.base);
+    return new URL(path.replace(/^\/+/, ''), this.connection().base);
   }
 
   async get<T>(path: string): Promise<T> {
+    const { transport, target } = this.connection();
     const url = this.url(path);
     let answer: { status: number; body: string };
     try {
-      answer = await this.transport(url, this.timeoutMs);
+      answer = await transport(url, this.timeoutMs);
     } catch (error) {
-      throw new CliError(`cannot reach ${this.target}: ${describeFetchError(error, this.timeoutMs)}`);
+      throw new CliError(`cannot reach ${target}: ${describeFetchError(error, this.timeoutMs)}`);
     }
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
     } catch {
       throw new CliError(
-        `${this.target} answered ${path} with HTTP ${answer.status} and no JSON (is it a nodedoc collector?)`,
+        `${target} answered ${path} with HTTP ${answer.status} and no JSON (is it a nodedoc collector?)`,
       );
     }
     const ok = answer.status >= 200 && answer.status < 300;
     const status = body as Partial<KubeStatus>;
     if (status.kind === 'Status') {
       // Only the API server answers with a Status: the Service is missing, has no endpoints, or is forbidden.
-      throw new CliError(
-        `the API server, asked for ${this.target}: ${status.message ?? `HTTP ${answer.status}`}`,
-      );
+      throw new CliError(`the API server, asked for ${target}: ${status.message ?? `HTTP ${answer.status}`}`);
     }
     if (!ok) {
       const message = (body as Partial<ErrorBodyJson>).error?.message;

@@ -1,6 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { CollectorEndpoint } from './api-client.js';
 import { CliError } from './cli-error.js';
 import type { Transport } from './http-transport.js';
 
@@ -18,14 +19,11 @@ export interface ServiceProxyOptions {
   readonly kubeconfig?: string | undefined;
 }
 
-/** The collector as the API server proxies it: where, how to authenticate, and how to name it in errors. */
-export interface ServiceProxy {
-  /** {server}/api/v1/namespaces/NS/services/http:SERVICE:http/proxy/ — API paths are resolved under it. */
-  readonly baseUrl: URL;
-  readonly transport: Transport;
-  /** "service nodedoc/nodedoc-collector via https://api.example:6443". */
-  readonly description: string;
-}
+/**
+ * The collector as the API server proxies it: baseUrl is {server}/api/v1/namespaces/NS/services/
+ * http:SERVICE:http/proxy/ (API paths resolve under it), target "service NS/SERVICE via SERVER".
+ */
+export type ServiceProxy = CollectorEndpoint;
 
 /** The service-proxy path of a Service's named HTTP port (scheme "http", port by name). */
 export function serviceProxyPath(namespace: string, service: string): string {
@@ -100,6 +98,6 @@ export function serviceProxy(options: ServiceProxyOptions): ServiceProxy {
   return {
     baseUrl: base,
     transport,
-    description: `service ${options.namespace}/${options.service} via ${serverUrl.origin}`,
+    target: `service ${options.namespace}/${options.service} via ${serverUrl.origin}`,
   };
 }

@@ -17,12 +17,19 @@ import {
 import type { Command } from './command.js';
 import { causesCommand } from './commands/causes.js';
 import { nodesCommand } from './commands/nodes.js';
+import { runbookCommand } from './commands/runbook.js';
 import { timelineCommand } from './commands/timeline.js';
 import { whyCommand } from './commands/why.js';
 import { DEFAULT_NAMESPACE, DEFAULT_SERVICE, serviceProxy } from './kube-service-proxy.js';
 import { Style } from './render/style.js';
 
-const COMMANDS: readonly Command[] = [nodesCommand, whyCommand, timelineCommand, causesCommand];
+const COMMANDS: readonly Command[] = [
+  nodesCommand,
+  whyCommand,
+  timelineCommand,
+  runbookCommand,
+  causesCommand,
+];
 
 /** Invoked as kubectl-nodedoc (a kubectl plugin), as `kubectl nodedoc`. */
 function isKubectlPlugin(): boolean {
@@ -100,18 +107,18 @@ async function main(argv: readonly string[]): Promise<number> {
     const collector = given('collector');
     const viaKube =
       collector === undefined && (isKubectlPlugin() || KUBE_FLAGS.some((name) => given(name) !== undefined));
-    let api: ApiClient;
-    if (viaKube) {
-      const proxy = serviceProxy({
-        namespace: given('namespace') ?? DEFAULT_NAMESPACE,
-        service: given('service') ?? DEFAULT_SERVICE,
-        context: given('context'),
-        kubeconfig: given('kubeconfig'),
-      });
-      api = new ApiClient(proxy.baseUrl, timeoutMs, proxy.transport, proxy.description);
-    } else {
-      api = new ApiClient(baseUrl(collector ?? DEFAULT_COLLECTOR_URL), timeoutMs);
-    }
+    const api = viaKube
+      ? new ApiClient(
+          () =>
+            serviceProxy({
+              namespace: given('namespace') ?? DEFAULT_NAMESPACE,
+              service: given('service') ?? DEFAULT_SERVICE,
+              context: given('context'),
+              kubeconfig: given('kubeconfig'),
+            }),
+          timeoutMs,
+        )
+      : new ApiClient(baseUrl(collector ?? DEFAULT_COLLECTOR_URL), timeoutMs);
     context = {
       api,
       format: format as OutputFormat,
@@ -124,10 +131,6 @@ async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`${program}: ${error.message}\n\n${usage(program)}`);
       return EXIT_USAGE;
-    }
-    if (error instanceof CliError) {
-      process.stderr.write(`${program}: ${error.message}\n`);
-      return error.exitCode;
     }
     throw error;
   }

@@ -35,6 +35,11 @@ export const ERRORS = {
     grpc: GrpcStatus.NOT_FOUND,
     message: 'node {node} is not known to this collector',
   },
+  UNKNOWN_CAUSE: {
+    http: 404,
+    grpc: GrpcStatus.NOT_FOUND,
+    message: 'no cause {cause}; GET /api/v1/causes lists the cause ids, /runbooks their runbooks',
+  },
   INVALID_PARAMETER: {
     http: 400,
     grpc: GrpcStatus.INVALID_ARGUMENT,

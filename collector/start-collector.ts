@@ -3,15 +3,20 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { formatListenAddress } from '../common/listen-address.js';
+import { bundledRunbookDirectory } from '../common/runbooks/runbook-directory.js';
+import { RunbookLibrary } from '../common/runbooks/runbook-library.js';
 import { VERSION } from '../common/version.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DashboardAssets } from './dashboard/dashboard-assets.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
+import { ReadinessRelay, type ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
+import { RunbookPages } from './http/runbook-pages.js';
 import { ReportSession } from './ingest/report-session.js';
 import { StreamRegistry } from './ingest/stream-registry.js';
+import { startKubernetes } from './kube/start-kubernetes.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics/collector-registry.js';
 import { queryServiceHandlers } from './query/query-service.js';
 import { WatchRegistry } from './query/watch-diagnoses.js';
@@ -34,12 +39,32 @@ export interface CollectorHooks {
   /** Opens the store (default: SqliteStore under --data-dir). Tests delay it to watch health flip. */
   readonly openStore?: (dataDir: string) => Promise<NodeStore> | NodeStore;
   readonly now?: () => number;
+  /** Readiness from the Kubernetes API (default: none, the agent's kubelet probe stands in). */
+  readonly readiness?: ReadinessSource;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
   /** Limit on open event streams (GET /api/v1/watch); tests lower it to reach it. */
   readonly maxEventStreams?: number;
   /** Heartbeat period of event streams; tests shorten it to see one. */
   readonly eventHeartbeatMs?: number;
+  /** Faster Kubernetes watch backoff for tests. */
+  readonly kubernetesWatch?: { readonly backoffBaseMs?: number; readonly backoffCapMs?: number };
+  /** Where the runbooks are read from (default: collector/runbooks of this package). */
+  readonly runbookDirectory?: string;
+}
+
+/** Reads and renders every cause's runbook; a missing one is a StartupError now, not a 500 at 3 a.m. */
+function loadRunbookPages(directory: string | undefined): RunbookPages {
+  if (directory === undefined) {
+    throw new StartupError('cannot find the runbooks: no package.json above the collector module');
+  }
+  try {
+    return new RunbookPages(RunbookLibrary.load(directory));
+  } catch (error) {
+    throw new StartupError(
+      `cannot load the runbooks: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 export interface RunningCollector {
@@ -48,6 +73,8 @@ export interface RunningCollector {
   readonly metrics: CollectorMetrics;
   /** Resolves once the store is open and the collector SERVING (start resolves before that). */
   readonly serving: Promise<void>;
+  /** Node readiness from the Kubernetes API (NO_READINESS without a cluster), for the classifier. */
+  readonly readiness: ReadinessSource;
   /** Stops accepting, lets streams end, flushes and closes the store. */
   stop(): Promise<void>;
 }
@@ -87,11 +114,33 @@ export async function startCollector(
   hooks: CollectorHooks = {},
 ): Promise<RunningCollector> {
   const now = hooks.now ?? Date.now;
+  const runbooks = loadRunbookPages(hooks.runbookDirectory ?? bundledRunbookDirectory());
   const state = new CollectorState();
-  const board = new DiagnosisBoard(now);
+  const readinessRelay = new ReadinessRelay();
+  const board = new DiagnosisBoard({
+    now,
+    readiness: hooks.readiness ?? readinessRelay,
+    fleet: { share: config.diagnosis.fleetShare, minNodes: config.diagnosis.fleetMinNodes },
+    eventWindowMs: config.diagnosis.eventWindowMs,
+    clockSkew: {
+      warningMs: config.diagnosis.clockSkewWarningMs,
+      criticalMs: config.diagnosis.clockSkewCriticalMs,
+    },
+  });
   const metrics = createCollectorMetrics(board, config.dataDir);
   const streams = new StreamRegistry<ReportSession>();
   const watchers = new WatchRegistry();
+  // Before the servers: a start-up failure below must stop it again (see the catch blocks).
+  const kubernetes = startKubernetes({
+    kubernetes: config.kubernetes,
+    externalUrl: config.externalUrl,
+    board,
+    metrics: metrics.kubernetes,
+    logger,
+    now,
+    watcher: hooks.kubernetesWatch,
+  });
+  readinessRelay.connect(kubernetes.readiness);
 
   const grpcAddress = formatListenAddress(config.grpcListen);
   let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
@@ -122,6 +171,7 @@ export async function startCollector(
       }),
     });
   } catch (error) {
+    await kubernetes.stop();
     const reason = describeListenError(error);
     throw new StartupError(
       config.tls && !reason.includes('address')
@@ -144,6 +194,7 @@ export async function startCollector(
       registry: metrics.registry,
       now,
       version: VERSION,
+      runbooks,
       logger,
       assets,
       events: {
@@ -158,6 +209,7 @@ export async function startCollector(
     }));
   } catch (error) {
     grpc.server.forceShutdown();
+    await kubernetes.stop();
     throw new StartupError(
       `cannot listen for HTTP on ${formatListenAddress(config.httpListen)}: ${describeListenError(error)}`,
     );
@@ -224,6 +276,7 @@ export async function startCollector(
     state.shutdownStarted();
     setHealth(grpc.health, 'NOT_SERVING');
     for (const timer of timers) clearInterval(timer);
+    board.close();
     const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
     watchers.endAll();
     // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.
@@ -231,6 +284,7 @@ export async function startCollector(
     await grpcDone;
     await serving.catch(() => undefined);
     if (store) await store.close();
+    await kubernetes.stop();
     await closeHttp(http);
   };
 
@@ -239,6 +293,7 @@ export async function startCollector(
     httpPort,
     metrics,
     serving,
+    readiness: kubernetes.readiness,
     stop() {
       stopping ??= stop();
       return stopping;

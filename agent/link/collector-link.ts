@@ -6,10 +6,13 @@ import { linkChannelOptions } from './channel-options.js';
 import type { LinkCodec } from './link-codec.js';
 import type { LinkObserver } from './link-observer.js';
 import type { LinkTuning } from './link-tuning.js';
-import { ReportStream } from './report-stream.js';
+import { ReportStream, type StreamOutcome } from './report-stream.js';
 import type { Spool } from './spool.js';
 
 type Grpc = typeof import('@grpc/grpc-js');
+
+/** grpc.status.INVALID_ARGUMENT: how the collector refuses a batch it will not store (and tells why). */
+const STATUS_INVALID_ARGUMENT = 3;
 
 export interface CollectorLinkOptions {
   readonly grpc: Grpc;
@@ -47,6 +50,11 @@ export class CollectorLink {
   /** Set by flush(): reconnect without the accumulated backoff. */
   private flushing = false;
   private readonly progressWaiters = new Set<() => void>();
+  /**
+   * Set when the collector refused a batch: until the spool is released through this sequence, reports go
+   * one at a time, so the next refusal names the one report at fault (see settle()).
+   */
+  private isolateThrough: bigint | undefined;
 
   constructor(private readonly options: CollectorLinkOptions) {
     this.client = new options.grpc.Client(
@@ -155,11 +163,13 @@ export class CollectorLink {
         onProgress: () => {
           for (const waiter of this.progressWaiters) waiter();
         },
+        isolating: () => this.isolating(),
       });
       this.stream = stream;
       if (this.closing) stream.stop('the agent is shutting down');
       const outcome = await stream.ended;
       this.stream = undefined;
+      await this.settleRefusal(outcome);
       const wasUp = outcome.upAtMs !== undefined;
       if (wasUp) {
         this.isUp = false;
@@ -188,6 +198,50 @@ export class CollectorLink {
       }
       await this.sleep(delayMs);
     }
+  }
+
+  private isolating(): boolean {
+    if (this.isolateThrough === undefined) return false;
+    if (this.options.spool.releasedSequence < this.isolateThrough) return true;
+    this.isolateThrough = undefined;
+    this.options.logger.info(
+      'every report the collector refused was found and dropped; sending batches again',
+    );
+    return false;
+  }
+
+  /**
+   * A collector that refuses a batch (INVALID_ARGUMENT after its Welcome: a report it will never store, say
+   * from a newer agent during a rollout) would refuse it again on every stream, and everything spooled after
+   * it would wait forever. So: a refused batch of several reports makes the link resend them one at a time;
+   * a refused single report (sent alone, everything before it acknowledged) is dropped, counted and logged,
+   * and the collector counts it as a gap. Nothing else is ever dropped this way.
+   */
+  private async settleRefusal(outcome: StreamOutcome): Promise<void> {
+    const { unacked } = outcome;
+    if (outcome.code !== STATUS_INVALID_ARGUMENT || outcome.upAtMs === undefined || unacked === undefined) {
+      return;
+    }
+    const { spool, logger, observer } = this.options;
+    if (unacked.first === unacked.last && this.isolating()) {
+      const released = await spool.ack(unacked.last);
+      observer.rejected(released);
+      logger.error(
+        { epoch: spool.epoch, sequence: unacked.last.toString(), reason: outcome.reason },
+        'the collector refused a report as invalid; dropped it (the collector counts it as a gap)',
+      );
+      return;
+    }
+    if (this.isolateThrough === undefined || unacked.last > this.isolateThrough)
+      this.isolateThrough = unacked.last;
+    logger.warn(
+      {
+        first: unacked.first.toString(),
+        last: unacked.last.toString(),
+        reason: outcome.reason,
+      },
+      'the collector refused a batch as invalid; resending its reports one at a time to find the one at fault',
+    );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -10,4 +10,6 @@ export interface LinkObserver extends SpoolObserver {
   sent(reports: number): void;
   /** Reports the collector acknowledged, at `atMs` (wall clock). */
   acked(reports: number, atMs: number): void;
+  /** Reports the collector refused as invalid, dropped so that the ones after them get through. */
+  rejected(reports: number): void;
 }

@@ -35,6 +35,11 @@ export interface ReportStreamOptions {
   readonly onSettings: (intervalMs: number) => void;
   /** An ack released reports (flush waits on this). */
   readonly onProgress: () => void;
+  /**
+   * True while the link hunts for a report the collector refuses: batches then carry one report and only
+   * one is out at a time, so a refusal names exactly one report. Read before every batch.
+   */
+  readonly isolating: () => boolean;
 }
 
 /** How a stream ended. */
@@ -43,6 +48,13 @@ export interface StreamOutcome {
   readonly reason: string;
   /** performance.now() when the Welcome arrived; undefined when it never did. */
   readonly upAtMs: number | undefined;
+  /** The gRPC status code the stream ended with; undefined when the agent ended it (watchdog, shutdown). */
+  readonly code: number | undefined;
+  /**
+   * The oldest batch sent and not acknowledged when the stream ended (after the acks that came before the
+   * status were taken): the batch a refusal was about. Undefined when nothing was outstanding.
+   */
+  readonly unacked: { readonly first: bigint; readonly last: bigint } | undefined;
 }
 
 function describeStatus(
@@ -86,7 +98,7 @@ export class ReportStream {
   private congested = false;
   private wakeUp: (() => void) | undefined;
   private watchdog: NodeJS.Timeout | undefined;
-  private readonly sentBatches: { readonly last: bigint; readonly at: number }[] = [];
+  private readonly sentBatches: { readonly first: bigint; readonly last: bigint; readonly at: number }[] = [];
   private lastAckRttSeconds = 0;
   private inbox: Promise<void> = Promise.resolve();
   private warnedAckBeyondSent = false;
@@ -108,10 +120,10 @@ export class ReportStream {
     });
     // 'error' comes first, synchronously, with the status; 'status' and 'end' follow.
     this.call.on('error', (error: StatusObject & Error) =>
-      this.finish(describeStatus(error, options.statusNames)),
+      this.finish(describeStatus(error, options.statusNames), error.code),
     );
     this.call.on('status', (status: StatusObject) =>
-      this.finish(describeStatus(status, options.statusNames)),
+      this.finish(describeStatus(status, options.statusNames), status.code),
     );
     this.call.on('end', () => this.finish('the collector ended the stream'));
     this.call.on('drain', () => {
@@ -132,19 +144,31 @@ export class ReportStream {
     this.finish(reason);
   }
 
-  private finish(reason: string): void {
+  private finish(reason: string, code?: number): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.watchdog);
     this.call.cancel();
     this.wake();
-    this.resolveEnded({ reason, upAtMs: this.upAt });
+    // Acks the collector wrote before its status may still be queued in the inbox: they are taken first,
+    // so that `unacked` is the batch the status was about and not one the collector had stored.
+    void this.inbox.then(() =>
+      this.resolveEnded({ reason, upAtMs: this.upAt, code, unacked: this.oldestUnacked() }),
+    );
+  }
+
+  private oldestUnacked(): StreamOutcome['unacked'] {
+    const batch = this.sentBatches.find((sent) => sent.last > this.acked);
+    // Batches older than MAX_TRACKED_BATCHES are forgotten: then the oldest outstanding one is not known.
+    if (batch === undefined || batch.first > this.acked + 1n) return undefined;
+    return { first: this.acked + 1n, last: batch.last };
   }
 
   private async receive(message: CollectorMessage__Output): Promise<void> {
-    if (this.done) return;
     switch (message.body) {
       case 'welcome':
+        // After the end, acks still count (they release stored reports); a Welcome would start sending.
+        if (this.done) return;
         return this.welcome(BigInt(message.welcome?.storedSequence ?? '0'));
       case 'ack':
         return this.ack(BigInt(message.ack?.sequence ?? '0'));
@@ -170,8 +194,10 @@ export class ReportStream {
     }
     const released = await spool.ack(stored);
     if (released > 0) observer.acked(released, Date.now());
-    this.acked = stored;
     this.cursor = spool.releasedSequence > stored ? spool.releasedSequence : stored;
+    // Reports released locally past what the collector stored (dropped over the cap, or refused) are settled:
+    // nothing is outstanding until the next batch goes out.
+    this.acked = this.cursor;
     this.upAt = performance.now();
     this.progressAt = this.upAt;
     this.options.onUp(stored);
@@ -209,12 +235,15 @@ export class ReportStream {
     const released = await this.options.spool.ack(through);
     this.options.observer.acked(released, Date.now());
     this.options.onProgress();
+    // While isolating, the next report waits for this ack.
+    this.wake();
   }
 
   /** Writes batches from the spool while the stream takes them. */
   private async pump(): Promise<void> {
     const { spool, tuning, codec, observer } = this.options;
     while (!this.done) {
+      const isolating = this.options.isolating();
       const congested = this.blocked || this.inFlightBytes >= tuning.maxInFlightBytes;
       if (congested && !this.congested) {
         this.options.logger.debug(
@@ -223,13 +252,18 @@ export class ReportStream {
         );
       }
       this.congested = congested;
-      if (congested || spool.lastSequence <= this.cursor) {
+      const awaitingAck = isolating && this.cursor > this.acked;
+      if (congested || awaitingAck || spool.lastSequence <= this.cursor) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
         });
         continue;
       }
-      const records = await spool.read(this.cursor, tuning.maxBatchBytes, tuning.maxBatchReports);
+      const records = await spool.read(
+        this.cursor,
+        tuning.maxBatchBytes,
+        isolating ? 1 : tuning.maxBatchReports,
+      );
       if (this.done) return;
       const last = records.at(-1);
       if (last === undefined) {
@@ -240,7 +274,7 @@ export class ReportStream {
       const now = performance.now();
       if (this.cursor <= this.acked) this.progressAt = now;
       this.cursor = last.sequence;
-      this.sentBatches.push({ last: last.sequence, at: now });
+      this.sentBatches.push({ first: records[0]?.sequence ?? last.sequence, last: last.sequence, at: now });
       if (this.sentBatches.length > MAX_TRACKED_BATCHES) this.sentBatches.shift();
       this.write(
         codec.batch(

@@ -47,6 +47,11 @@ export function registerLinkMetrics({ registry }: MetricsContext): LinkObserver 
     help: 'Reports dropped unsent because the spool reached --spool-max-bytes (oldest first), or lost to a corrupt spool segment.',
     registers: [registry],
   });
+  const rejected = new Counter({
+    name: 'nodedoc_agent_link_reports_rejected_total',
+    help: 'Reports the collector refused as invalid (INVALID_ARGUMENT) and the agent dropped so that the ones after them get through; each is a gap at the collector.',
+    registers: [registry],
+  });
   up.set(0);
   lastAck.set(0);
   return {
@@ -62,5 +67,6 @@ export function registerLinkMetrics({ registry }: MetricsContext): LinkObserver 
       spoolReports.set(reports);
     },
     dropped: (reports) => dropped.inc(reports),
+    rejected: (reports) => rejected.inc(reports),
   };
 }

@@ -5,10 +5,25 @@ import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
 import { parseDuration } from '../../common/duration.js';
 import { type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
+import { DEFAULT_CLOCK_SKEW_CRITICAL_MS, DEFAULT_CLOCK_SKEW_WARNING_MS } from '../diagnosis/clock-skew.js';
+import { DEFAULT_FLEET_MIN_NODES, DEFAULT_FLEET_SHARE } from '../diagnosis/fleet-scope.js';
+import { DEFAULT_EVENT_WINDOW_MS } from '../diagnosis/hysteresis.js';
 import {
+  KUBERNETES_MODES,
+  type KubernetesMode,
+  type KubernetesResolution,
+  resolveKubernetes,
+} from '../kube/cluster-connection.js';
+import {
+  DEFAULT_CLOCK_SKEW_CRITICAL,
+  DEFAULT_CLOCK_SKEW_WARNING,
   DEFAULT_DATA_DIR,
+  DEFAULT_EVENT_WINDOW,
+  DEFAULT_FLEET_MIN_NODES_TEXT,
+  DEFAULT_FLEET_SHARE_TEXT,
   DEFAULT_GRPC_LISTEN,
   DEFAULT_HTTP_LISTEN,
+  DEFAULT_KUBERNETES,
   DEFAULT_LOG_LEVEL,
   DEFAULT_RETENTION,
 } from './collector-flags.js';
@@ -31,6 +46,20 @@ export interface CollectorConfig {
   readonly logLevel: string;
   /** Base of links sent outside the collector (runbook URLs in Events and alerts); ends with '/'. */
   readonly externalUrl: URL;
+  readonly diagnosis: DiagnosisConfig;
+  /** The cluster whose Nodes are watched and Events posted to, or why there is none. */
+  readonly kubernetes: KubernetesResolution;
+}
+
+/** The classifier's knobs (collector/diagnosis/). */
+export interface DiagnosisConfig {
+  /** (0, 1]: share of reachable nodes that makes a symptom fleet-wide. */
+  readonly fleetShare: number;
+  /** Fewest affected nodes for a fleet cause. */
+  readonly fleetMinNodes: number;
+  readonly eventWindowMs: number;
+  readonly clockSkewWarningMs: number;
+  readonly clockSkewCriticalMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -104,8 +133,65 @@ function externalUrl(flags: ParsedFlags, httpListen: ListenAddress): URL {
   return url;
 }
 
-/** Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError. */
-export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
+/** What no diagnosis flag gives: the classifier's own defaults. */
+export const DEFAULT_DIAGNOSIS_CONFIG: DiagnosisConfig = {
+  fleetShare: DEFAULT_FLEET_SHARE,
+  fleetMinNodes: DEFAULT_FLEET_MIN_NODES,
+  eventWindowMs: DEFAULT_EVENT_WINDOW_MS,
+  clockSkewWarningMs: DEFAULT_CLOCK_SKEW_WARNING_MS,
+  clockSkewCriticalMs: DEFAULT_CLOCK_SKEW_CRITICAL_MS,
+};
+
+function duration(flags: ParsedFlags, name: string, fallback: string, example: string): number {
+  const text = flags.string(name) ?? fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--${name} ${text}: expected a positive duration, like ${example}`);
+  return ms;
+}
+
+function diagnosisConfig(flags: ParsedFlags): DiagnosisConfig {
+  const shareText = flags.string('fleet-share') ?? DEFAULT_FLEET_SHARE_TEXT;
+  const fleetShare = /^\d*\.?\d+$/.test(shareText.trim()) ? Number(shareText) : Number.NaN;
+  if (!(fleetShare > 0 && fleetShare <= 1)) {
+    throw new UsageError(`--fleet-share ${shareText}: expected a ratio in (0, 1], like 0.5`);
+  }
+  const minText = flags.string('fleet-min-nodes') ?? DEFAULT_FLEET_MIN_NODES_TEXT;
+  const fleetMinNodes = /^\d+$/.test(minText.trim()) ? Number(minText) : Number.NaN;
+  if (!(fleetMinNodes >= 2)) {
+    // One node is never a fleet: the cause would simply be that node's.
+    throw new UsageError(`--fleet-min-nodes ${minText}: expected a whole number of at least 2, like 3`);
+  }
+  const clockSkewWarningMs = duration(flags, 'clock-skew-warning', DEFAULT_CLOCK_SKEW_WARNING, '1s');
+  const clockSkewCriticalMs = duration(flags, 'clock-skew-critical', DEFAULT_CLOCK_SKEW_CRITICAL, '30s');
+  if (clockSkewCriticalMs < clockSkewWarningMs) {
+    throw new UsageError('--clock-skew-critical must not be below --clock-skew-warning');
+  }
+  return {
+    fleetShare,
+    fleetMinNodes,
+    eventWindowMs: duration(flags, 'event-window', DEFAULT_EVENT_WINDOW, '15m'),
+    clockSkewWarningMs,
+    clockSkewCriticalMs,
+  };
+}
+
+function kubernetes(flags: ParsedFlags, env: NodeJS.ProcessEnv): KubernetesResolution {
+  const mode = flags.string('kubernetes') ?? DEFAULT_KUBERNETES;
+  if (!KUBERNETES_MODES.includes(mode as KubernetesMode)) {
+    throw new UsageError(`--kubernetes ${mode}: expected one of ${KUBERNETES_MODES.join(', ')}`);
+  }
+  return resolveKubernetes({ mode: mode as KubernetesMode, kubeconfigFlag: flags.string('kubeconfig'), env });
+}
+
+/**
+ * Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError.
+ * `env` is read for the cluster only (KUBECONFIG, KUBERNETES_SERVICE_HOST).
+ */
+export function buildCollectorConfig(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): CollectorConfig {
   const logLevel = flags.string('log-level') ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -127,5 +213,7 @@ export function buildCollectorConfig(flags: ParsedFlags): CollectorConfig {
     tls: tlsFiles(flags),
     logLevel,
     externalUrl: externalUrl(flags, httpListen),
+    diagnosis: diagnosisConfig(flags),
+    kubernetes: kubernetes(flags, env),
   };
 }

@@ -7,6 +7,13 @@ export const DEFAULT_DATA_DIR = './data';
 /** A day of timelines: enough to look back over a night's page; the store prunes anything older. */
 export const DEFAULT_RETENTION = '24h';
 export const DEFAULT_LOG_LEVEL = 'info';
+/** Diagnosis defaults as flag text; the reasons are with the constants in collector/diagnosis/. */
+export const DEFAULT_FLEET_SHARE_TEXT = '0.5';
+export const DEFAULT_FLEET_MIN_NODES_TEXT = '3';
+export const DEFAULT_EVENT_WINDOW = '15m';
+export const DEFAULT_CLOCK_SKEW_WARNING = '1s';
+export const DEFAULT_CLOCK_SKEW_CRITICAL = '30s';
+export const DEFAULT_KUBERNETES = 'auto';
 
 export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -65,6 +72,59 @@ export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
     placeholder: 'PATH',
     description:
       "CA bundle (PEM) that agents' client certificates must chain to; a node's name is then taken from its certificate (CN, else the first DNS SAN).",
+  },
+  {
+    name: 'fleet-share',
+    type: 'string',
+    placeholder: 'RATIO',
+    defaultText: DEFAULT_FLEET_SHARE_TEXT,
+    description:
+      'A DNS, API-server, CNI, conntrack or clock symptom on at least this share (0-1] of reachable nodes is reported as one fleet cause, not blamed on each node.',
+  },
+  {
+    name: 'fleet-min-nodes',
+    type: 'string',
+    placeholder: 'N',
+    defaultText: DEFAULT_FLEET_MIN_NODES_TEXT,
+    description: 'A fleet cause also needs at least this many affected nodes.',
+  },
+  {
+    name: 'event-window',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_EVENT_WINDOW,
+    description:
+      'How long one-off events (OOM kill, reboot, hung task) stay in a diagnosis after they were last reported.',
+  },
+  {
+    name: 'clock-skew-warning',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_CLOCK_SKEW_WARNING,
+    description:
+      "An agent clock this far from the collector's (beyond half the round trip) raises clock-skew as a warning.",
+  },
+  {
+    name: 'clock-skew-critical',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_CLOCK_SKEW_CRITICAL,
+    description: 'From this offset clock-skew is critical (TLS, tokens and leases start to fail).',
+  },
+  {
+    name: 'kubernetes',
+    type: 'string',
+    placeholder: 'auto|off',
+    defaultText: DEFAULT_KUBERNETES,
+    description:
+      'auto: watch Nodes and post Events when a cluster is found (--kubeconfig, then KUBECONFIG, then the in-cluster service account), else run without one; off: never talk to a cluster.',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'Kubeconfig of the cluster to watch (its current context); a file that cannot be used is a usage error.',
   },
   {
     name: 'log-level',

@@ -1,4 +1,6 @@
 import { markdownCell, renderFlagTable } from '../../common/cli/usage.js';
+import { bundledRunbookDirectory, RUNBOOK_DIRECTORY } from '../../common/runbooks/runbook-directory.js';
+import { RunbookLibrary } from '../../common/runbooks/runbook-library.js';
 import { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { renderErrorTable } from '../errors.js';
 import { createCollectorMetrics } from '../metrics/collector-registry.js';
@@ -13,7 +15,20 @@ export function collectorReadmeSections(): Record<string, string> {
     'collector-flags': renderFlagTable(COLLECTOR_FLAGS),
     'collector-errors': renderErrorTable(),
     'collector-metrics': renderMetricTable(),
+    'collector-runbooks': renderRunbookTable(),
   };
+}
+
+/** Every cause with a link to its runbook file, titled as the file is. */
+function renderRunbookTable(): string {
+  const library = RunbookLibrary.load(bundledRunbookDirectory() ?? RUNBOOK_DIRECTORY);
+  const rows = library
+    .all()
+    .map(
+      (runbook) =>
+        `| \`${runbook.id}\` | [${markdownCell(runbook.title)}](${RUNBOOK_DIRECTORY}/${runbook.id}.md) |`,
+    );
+  return ['| cause | runbook |', '| --- | --- |', ...rows].join('\n');
 }
 
 /** Every metric family the collector registers, with its type and help text. */

@@ -13,6 +13,20 @@ export interface EvidenceItem {
   readonly lastSeenMs: number;
   /** Consecutive reports carrying it, up to the latest. */
   readonly reports: number;
+  /**
+   * Where evidence that is not an agent finding came from: the Node's Ready condition in the Kubernetes API,
+   * or the collector's own measurement (clock offset). Unset for the agent's findings. The `finding` then is
+   * synthesized (check unspecified, the cause it supports) so every API can show it like a finding.
+   */
+  readonly origin?: EvidenceOrigin;
+}
+
+/** The pseudo checks of evidence that the agent did not report. */
+export type CollectorCheck = 'node-ready-condition' | 'clock-offset';
+
+export interface EvidenceOrigin {
+  readonly source: 'kubernetes' | 'collector';
+  readonly check: CollectorCheck;
 }
 
 export interface CauseView {
@@ -27,6 +41,10 @@ export interface CauseView {
   readonly remediation: readonly string[];
   /** Path of the cause's runbook on the collector's HTTP server. */
   readonly runbook: string;
+  /** Present causes this one explains (it is their root), e.g. conntrack-exhaustion → dns-failure. */
+  readonly explains?: readonly CauseIdString[];
+  /** Present causes that explain this one: it is their symptom and ranks after them. */
+  readonly explainedBy?: readonly CauseIdString[];
 }
 
 /** What the collector concludes about one node. */

@@ -35,3 +35,30 @@ export const NO_READINESS: ReadinessSource = {
   get: () => undefined,
   subscribe: () => () => undefined,
 };
+
+/**
+ * A source the board can be built with before the real one exists: the Kubernetes link needs the board (and
+ * the metrics registry built on it) first. `connect` forwards to the real source from then on.
+ */
+export class ReadinessRelay implements ReadinessSource {
+  private source: ReadinessSource = NO_READINESS;
+  private readonly listeners = new Set<ReadinessListener>();
+  private disconnect: () => void = () => undefined;
+
+  connect(source: ReadinessSource): void {
+    this.disconnect();
+    this.source = source;
+    this.disconnect = source.subscribe((node, readiness) => {
+      for (const listener of this.listeners) listener(node, readiness);
+    });
+  }
+
+  get(node: string): NodeReadiness | undefined {
+    return this.source.get(node);
+  }
+
+  subscribe(listener: ReadinessListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -4,7 +4,7 @@ import { sendMetrics } from '../../common/http/send-metrics.js';
 import type { CollectorState } from '../collector-state.js';
 import { type DashboardAssets, makeAsset, sendAsset } from '../dashboard/dashboard-assets.js';
 import { dashboardPage } from '../dashboard/dashboard-page.js';
-import { causeCatalog } from '../diagnosis/cause-titles.js';
+import { causeCatalog } from '../diagnosis/cause-catalog.js';
 import { collectorError } from '../errors.js';
 import { nodeParameter } from '../query/node-parameter.js';
 import { timelineWindow } from '../query/timeline-window.js';
@@ -16,7 +16,9 @@ import {
   timelineToJson,
 } from '../views/json-view.js';
 import { type EventStreamDependencies, EventStreamSession } from './event-stream.js';
+import { runbookFormat } from './markdown-negotiation.js';
 import { Router } from './router.js';
+import { RUNBOOK_PAGE_CSP, type RunbookDocument, type RunbookPages } from './runbook-pages.js';
 import { parseIntegerParameter, parseTimeParameter } from './time-parameter.js';
 
 export interface HttpDependencies {
@@ -28,6 +30,8 @@ export interface HttpDependencies {
   readonly assets: DashboardAssets;
   /** GET /api/v1/watch (without `open`, which each router keeps for its own streams). */
   readonly events: Omit<EventStreamDependencies, 'open'>;
+  /** The runbooks rendered at start-up, served under /runbooks. */
+  readonly runbooks: RunbookPages;
 }
 
 /** What a handler answers; `sent` means it wrote the response itself (/metrics). */
@@ -35,6 +39,13 @@ export type Reply =
   /** A document of common/api/http-v1.ts (or a small status object), serialised as JSON. */
   | { readonly kind: 'json'; readonly status: number; readonly body: object }
   | { readonly kind: 'html'; readonly body: string }
+  /** Any other 200 text document (a runbook as HTML or markdown), with its type and extra headers. */
+  | {
+      readonly kind: 'text';
+      readonly contentType: string;
+      readonly body: string;
+      readonly headers: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'sent' };
 
 export interface RequestContext {
@@ -59,6 +70,32 @@ function single(query: URLSearchParams, name: string): string | undefined {
   const values = query.getAll(name);
   if (values.length > 1) throw collectorError('INVALID_PARAMETER', { name, reason: 'given more than once' });
   return values[0];
+}
+
+/** Longest cause id echoed back in an UNKNOWN_CAUSE message; ids are short, the path may not be. */
+const MAX_ECHOED_ID_LENGTH = 64;
+
+/** A runbook document in the format the request asked for (?format= first, then Accept). */
+function runbookReply(document: RunbookDocument, { query, request }: RequestContext): Reply {
+  const format = runbookFormat(single(query, 'format'), request.headers.accept);
+  // Vary: the same URL answers HTML or markdown by Accept, so a cache must key on it.
+  return format === 'markdown'
+    ? {
+        kind: 'text',
+        contentType: 'text/markdown; charset=utf-8',
+        body: document.markdown,
+        headers: { vary: 'Accept', 'x-content-type-options': 'nosniff' },
+      }
+    : {
+        kind: 'text',
+        contentType: 'text/html; charset=utf-8',
+        body: document.html,
+        headers: {
+          vary: 'Accept',
+          'content-security-policy': RUNBOOK_PAGE_CSP,
+          'x-content-type-options': 'nosniff',
+        },
+      };
 }
 
 /** Every route of the HTTP server. */
@@ -144,5 +181,20 @@ export function apiRouter(deps: HttpDependencies): Router<Endpoint> {
         return json(timelineToJson(node, points));
       },
     })
-    .add('GET', '/api/v1/causes', { query: [], run: () => json(causeCatalog().map(causeInfoToJson)) });
+    .add('GET', '/api/v1/causes', { query: [], run: () => json(causeCatalog().map(causeInfoToJson)) })
+    .add('GET', '/runbooks', {
+      query: ['format'],
+      run: (context) => runbookReply(deps.runbooks.index, context),
+    })
+    .add('GET', '/runbooks/:id', {
+      query: ['format'],
+      run: (context) => {
+        const id = context.params.id ?? '';
+        const document = deps.runbooks.get(id);
+        if (!document) {
+          throw collectorError('UNKNOWN_CAUSE', { cause: JSON.stringify(id.slice(0, MAX_ECHOED_ID_LENGTH)) });
+        }
+        return runbookReply(document, context);
+      },
+    });
 }

@@ -20,6 +20,10 @@ function send(response: ServerResponse, reply: Exclude<Reply, { kind: 'sent' }>)
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(reply.body);
     return;
   }
+  if (reply.kind === 'text') {
+    response.writeHead(200, { ...reply.headers, 'content-type': reply.contentType }).end(reply.body);
+    return;
+  }
   response
     .writeHead(reply.status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' })
     .end(`${JSON.stringify(reply.body)}\n`);

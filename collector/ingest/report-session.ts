@@ -12,6 +12,7 @@ import { type IngestMetrics, reasonLabel } from '../metrics/ingest-metrics.js';
 import type { AgentIdentity } from '../store/node-store.js';
 import { toCollectorError } from '../to-collector-error.js';
 import { toTimestamp } from '../views/timestamps.js';
+import { ClockOffsetEstimator } from './clock-offset.js';
 import type { RegisteredStream, StreamRegistry } from './stream-registry.js';
 import { validateBatch } from './validate-batch.js';
 import { validateHello } from './validate-hello.js';
@@ -55,6 +56,8 @@ export class ReportSession implements RegisteredStream {
   private draining = false;
   private readonly peer: string;
   private readonly endedWaiters: Array<() => void> = [];
+  /** The agent's clock offset, from this stream's batches (a new stream starts a new estimate). */
+  private readonly clock = new ClockOffsetEstimator();
 
   constructor(
     private readonly call: ServerDuplexStream<AgentMessage__Output, CollectorMessage>,
@@ -164,7 +167,7 @@ export class ReportSession implements RegisteredStream {
 
   private async batch(identity: AgentIdentity, batch: Batch__Output, arrival: Arrival): Promise<void> {
     const { store } = this.deps.state.require();
-    const { reports } = validateBatch(batch);
+    const { reports, sentAtMs, lastAckRttSeconds } = validateBatch(batch);
     const outcome = await store.ingest(identity.node, identity.epoch, reports, arrival.receivedAtMs);
     const { metrics } = this.deps;
     metrics.ingestLatency.observe((performance.now() - arrival.arrivedAt) / 1_000);
@@ -172,7 +175,8 @@ export class ReportSession implements RegisteredStream {
     metrics.reportsStored.inc(outcome.stored);
     metrics.reportDuplicates.inc(outcome.duplicates);
     metrics.reportGaps.inc(outcome.gaps);
-    this.deps.board.observe(identity.node, identity.epoch, reports, arrival.receivedAtMs);
+    const clock = this.clock.add(sentAtMs, lastAckRttSeconds, arrival.receivedAtMs);
+    this.deps.board.observe(identity.node, identity.epoch, reports, arrival.receivedAtMs, clock);
     if (outcome.gaps > 0) {
       this.deps.logger.warn(
         { node: identity.node, peer: this.peer, gaps: outcome.gaps, ackSequence: outcome.ackSequence },

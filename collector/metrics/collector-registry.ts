@@ -2,8 +2,11 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
 import { VERSION } from '../../common/version.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
+import { registerClassificationMetric } from './classification-metric.js';
 import { type EventStreamMetrics, registerEventStreamMetrics } from './event-stream-metrics.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
+import { type KubernetesMetrics, registerKubernetesMetrics } from './kubernetes-metrics.js';
+import { registerNodeCauseMetric } from './node-cause-metric.js';
 import { registerNodeStatusMetric } from './node-status-metric.js';
 import { registerStoreMetrics, type StoreMetricHooks } from './store-metrics.js';
 import { registerStoreSizeMetric } from './store-size-metric.js';
@@ -19,6 +22,8 @@ export interface CollectorMetrics {
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
+  /** The Node watch and the Events posted (zero without a cluster). */
+  readonly kubernetes: KubernetesMetrics;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -33,13 +38,17 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   }).set({ version: VERSION }, 1);
   const ingest = registerIngestMetrics(registry);
   registerNodeStatusMetric(registry, board);
+  registerNodeCauseMetric(registry, board);
+  registerClassificationMetric(registry, board);
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
+  const kubernetes = registerKubernetesMetrics(registry);
   return {
     registry,
     ingest,
     store,
     eventStreams: registerEventStreamMetrics(registry),
+    kubernetes,
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',
       help: 'WatchDiagnoses streams open now.',

@@ -2,7 +2,7 @@ import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { QueryServiceHandlers } from '../../proto/gen/nodedoc/v1/QueryService.js';
 import type { CollectorState } from '../collector-state.js';
-import { causeCatalog } from '../diagnosis/cause-titles.js';
+import { causeCatalog } from '../diagnosis/cause-catalog.js';
 import { collectorError } from '../errors.js';
 import { checkTimestamp, FieldProblem } from '../ingest/field-checks.js';
 import { toCollectorError } from '../to-collector-error.js';

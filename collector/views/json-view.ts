@@ -17,7 +17,7 @@ import { causeFromProto, checkFromProto, severityFromProto, severityRank } from 
 import type { Finding__Output } from '../../proto/gen/nodedoc/v1/Finding.js';
 import type { SignalReading__Output } from '../../proto/gen/nodedoc/v1/SignalReading.js';
 import type { Vitals__Output } from '../../proto/gen/nodedoc/v1/Vitals.js';
-import type { CauseInfoView } from '../diagnosis/cause-titles.js';
+import type { CauseInfoView } from '../diagnosis/cause-catalog.js';
 import type { CauseView } from '../diagnosis/diagnosis.js';
 import type { BoardEntry } from '../diagnosis/diagnosis-board.js';
 import type { TimelineEntry } from '../store/node-store.js';
@@ -78,12 +78,17 @@ function causeToJson(cause: CauseView): CauseJson {
     confidence: cause.confidence,
     summary: cause.summary,
     evidence: cause.evidence.map((item) => ({
-      finding: findingToJson(item.finding),
+      ...(item.origin ? { source: item.origin.source } : {}),
+      finding: item.origin
+        ? { ...findingToJson(item.finding), check: item.origin.check }
+        : findingToJson(item.finding),
       firstSeen: toRfc3339(item.firstSeenMs),
       lastSeen: toRfc3339(item.lastSeenMs),
     })),
     remediation: [...cause.remediation],
     runbook: cause.runbook,
+    ...(cause.explains ? { explains: [...cause.explains] } : {}),
+    ...(cause.explainedBy ? { explainedBy: [...cause.explainedBy] } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { NodeRecord, NodeStore, TimelineEntry } from '../store/node-store.j
 /**
  * How many of a node's newest reports are read back to rebuild its findings' runs after a restart: at the
  * default 10 s interval, close to three hours. A run longer than that shows as starting at the oldest of
- * them (a lower bound), which is all the interim diagnosis needs.
+ * them (a lower bound), which is all the classifier needs (confidence saturates at 3 reports, clearing takes 2).
  */
 export const SEED_REPORTS = 1_000;
 

@@ -7,7 +7,7 @@ import type { NodeStatus } from '../../proto/gen/nodedoc/v1/NodeStatus.js';
 import type { NodeSummary } from '../../proto/gen/nodedoc/v1/NodeSummary.js';
 import type { Severity } from '../../proto/gen/nodedoc/v1/Severity.js';
 import type { TimelinePoint } from '../../proto/gen/nodedoc/v1/TimelinePoint.js';
-import type { CauseInfoView } from '../diagnosis/cause-titles.js';
+import type { CauseInfoView } from '../diagnosis/cause-catalog.js';
 import type { CauseView, StatusName } from '../diagnosis/diagnosis.js';
 import type { BoardEntry } from '../diagnosis/diagnosis-board.js';
 import type { TimelineEntry } from '../store/node-store.js';

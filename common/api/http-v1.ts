@@ -9,8 +9,11 @@ export type NodeStatusString = 'Ready' | 'AtRisk' | 'NotReady' | 'Unreachable';
 export type ScopeString = 'node' | 'fleet';
 export type SignalStateString = 'ok' | 'absent' | 'unavailable' | 'down';
 
+/** Evidence the collector gathered itself rather than an agent check (the Node's Ready condition, clock offset). */
+export type CollectorCheckString = 'node-ready-condition' | 'clock-offset';
+
 export interface FindingJson {
-  readonly check: CheckIdString;
+  readonly check: CheckIdString | CollectorCheckString;
   readonly cause: CauseIdString;
   readonly severity: SeverityString;
   readonly summary: string;
@@ -21,6 +24,8 @@ export interface FindingJson {
 }
 
 export interface EvidenceJson {
+  /** Where it comes from: absent for the agent's findings. */
+  readonly source?: 'kubernetes' | 'collector';
   readonly finding: FindingJson;
   readonly firstSeen: string;
   readonly lastSeen: string;
@@ -37,6 +42,10 @@ export interface CauseJson {
   readonly remediation: readonly string[];
   /** URL (absolute, or relative to the collector) of the cause's runbook. */
   readonly runbook: string;
+  /** Present causes this one explains (it is their root cause). */
+  readonly explains?: readonly CauseIdString[];
+  /** Present causes that explain this one; it ranks after them. */
+  readonly explainedBy?: readonly CauseIdString[];
 }
 
 /** GET /api/v1/nodes (one entry per node; `causes` holds the top cause only). */

@@ -149,7 +149,11 @@ export class CollectorProcess {
         '--log-level',
         options.logLevel ?? 'info',
       ],
-      { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      // No cluster unless a test asks for one: a CI job in a pod must not post Events to its own cluster.
+      {
+        env: { ...process.env, NODEDOC_KUBERNETES: 'off', ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     killOnExit(child);
     const collector = new CollectorProcess(child, dataDir, ownsDataDir, options);

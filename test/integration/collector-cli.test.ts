@@ -9,6 +9,7 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTOR_FLAGS } from '../../collector/config/collector-flags.js';
 import { envName } from '../../common/cli/flag-spec.js';
+import { nodeObject, startFakeApiServer } from '../harness/fake-apiserver.js';
 import { waitFor } from '../harness/wait-for.js';
 import { AgentStream, agentServiceClient, hello, report } from '../unit/collector/agent-client-support.js';
 
@@ -35,7 +36,9 @@ interface Running {
 
 function spawnCollector(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [COLLECTOR_BIN, ...args], {
-    env: { ...process.env, ...env },
+    // Off unless a test says otherwise: a CI job running in a pod must not have these collectors post
+    // Events to its own cluster.
+    env: { ...process.env, NODEDOC_KUBERNETES: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -63,15 +66,11 @@ function logLines(stdout: string): Record<string, unknown>[] {
 }
 
 /** Starts the collector on kernel-chosen loopback ports and waits until it serves. */
-async function startCollector(dataDir: string): Promise<Running> {
-  const { child, output } = spawnCollector([
-    '--grpc-listen',
-    '127.0.0.1:0',
-    '--http-listen',
-    '127.0.0.1:0',
-    '--data-dir',
-    dataDir,
-  ]);
+async function startCollector(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const { child, output } = spawnCollector(
+    ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--data-dir', dataDir],
+    env,
+  );
   const logs = () => logLines(output().stdout);
   const listening = await waitFor(
     'the collector to serve',
@@ -172,6 +171,17 @@ describe('nodedoc-collector with bad input', () => {
       {},
       '--tls-cert /nonexistent/cert.pem: cannot read it (ENOENT)',
     ],
+    [
+      ['--kubeconfig', '/nonexistent/kubeconfig'],
+      { NODEDOC_KUBERNETES: 'auto' },
+      '--kubeconfig /nonexistent/kubeconfig: cannot read it as a kubeconfig (ENOENT)',
+    ],
+    [
+      [],
+      { NODEDOC_KUBERNETES: 'auto', KUBECONFIG: '/nonexistent/kube' },
+      'KUBECONFIG /nonexistent/kube: cannot read it as a kubeconfig (ENOENT)',
+    ],
+    [['--kubernetes', 'maybe'], {}, '--kubernetes maybe: expected one of auto, off'],
   ])('%j %j → exit 2: %s', async (args, env, message) => {
     const result = await runCollector(args, env);
     expect(result.code).toBe(2);
@@ -277,5 +287,38 @@ describe('nodedoc-collector running', () => {
       duplicates: 0,
     });
     expect(await second.stop('SIGINT')).toBe(0);
+  });
+});
+
+describe('nodedoc-collector in a cluster', () => {
+  it('finds the cluster through KUBECONFIG, lists its Nodes, and stops with exit 0', async () => {
+    // The fake API server speaks the real list/watch protocol with recorded Node JSON (test/fixtures/kubernetes/).
+    const apiserver = await startFakeApiServer();
+    try {
+      apiserver.putNode(nodeObject('worker-1', 'pleg'));
+      const collector = await startCollector(join(scratch, 'in-cluster'), {
+        NODEDOC_KUBERNETES: 'auto',
+        KUBECONFIG: apiserver.kubeconfigPath,
+      });
+      const listed = await waitFor('the Node list', () =>
+        collector.logs().find((line) => line.msg === 'kubernetes nodes listed'),
+      );
+      expect(listed).toMatchObject({ nodes: 1, notReady: 1 });
+      expect(collector.logs().find((line) => line.msg === 'node readiness changed')).toMatchObject({
+        node: 'worker-1',
+        status: 'False',
+        reason: 'KubeletNotReady',
+      });
+      expect(
+        collector.logs().find((line) => line.msg === 'watching kubernetes nodes; posting diagnosis events'),
+      ).toMatchObject({
+        source: apiserver.kubeconfigPath,
+        server: apiserver.origin,
+      });
+      await apiserver.waitForWatches(1);
+      expect(await collector.stop()).toBe(0);
+    } finally {
+      await apiserver.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { FindingJson } from '../../../common/api/http-v1.js';
 import type { CheckIdString } from '../../../common/ids.js';
 import { bytes, milliseconds, percent } from './format.js';
 
@@ -91,12 +92,12 @@ export const CHART_SPECS: readonly ChartSpec[] = [
 /** The spec's thresholds plus those of current findings of its checks that differ (a configured agent). */
 export function thresholdsOf(
   spec: ChartSpec,
-  findings: readonly { check: CheckIdString; threshold: number | null; severity: string }[],
+  findings: readonly Pick<FindingJson, 'check' | 'threshold' | 'severity'>[],
 ): Threshold[] {
   const lines = [...spec.thresholds];
   for (const finding of findings) {
     const value = finding.threshold;
-    if (!spec.checks.includes(finding.check) || value === null) continue;
+    if (!(spec.checks as readonly string[]).includes(finding.check) || value === null) continue;
     if (lines.some((line) => Math.abs(line.value - value) < 1e-9)) continue;
     lines.push({
       value,

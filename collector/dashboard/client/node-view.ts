@@ -23,6 +23,10 @@ function renderCause(cause: CauseJson, rank: number): HTMLElement {
       cause.scope === 'fleet' ? ' (fleet-wide)' : '',
     ),
     h('p', {}, cause.summary, h('span', { class: 'muted' }, ` — confidence ${percent(cause.confidence)}`)),
+    cause.explains?.length ? h('p', {}, `Root cause of: ${cause.explains.join(', ')}`) : null,
+    cause.explainedBy?.length
+      ? h('p', { class: 'muted' }, `Explained by: ${cause.explainedBy.join(', ')}`)
+      : null,
     cause.evidence.length > 0 &&
       h(
         'div',
@@ -39,7 +43,7 @@ function renderCause(cause: CauseJson, rank: number): HTMLElement {
               h(
                 'span',
                 { class: 'muted' },
-                ` (${item.finding.check}, since ${clock(item.firstSeen)}, last ${clock(item.lastSeen)})`,
+                ` (${item.source === 'kubernetes' ? 'Kubernetes, ' : ''}${item.finding.check}, since ${clock(item.firstSeen)}, last ${clock(item.lastSeen)})`,
               ),
             ),
           ),

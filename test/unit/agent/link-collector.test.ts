@@ -338,6 +338,50 @@ describe('the link when the collector goes away', () => {
   });
 });
 
+describe('a report the collector refuses', () => {
+  const POISON = 'deadbeef-0000-4000-8000-00000000dead';
+
+  it('is found by resending one at a time, dropped, counted and logged; every other report is stored once', async () => {
+    const server = await collector({ behaviour: { refuse: (r) => r.bootId === POISON } });
+    await server.stop();
+    const running = await startLink(server.target);
+    // Spooled while the collector is away, so the replay sends them as one batch the collector refuses.
+    await submit(running, 4);
+    await running.link.submit(report(POISON));
+    await submit(running, 5);
+    const back = await collector({
+      port: server.port,
+      store: server.store,
+      behaviour: { refuse: (r) => r.bootId === POISON },
+    });
+    await waitFor('the spool emptied', () => (running.link.pendingReports === 0 ? true : undefined), WAIT);
+
+    expect(back.store.sequences()).toEqual([...range(1, 4), ...range(6, 10)]);
+    expect(back.store.gaps).toBe(1);
+    expect(back.store.duplicates).toBe(0);
+    // The first refusal is of a whole batch; the one after names report 5 alone.
+    expect(back.refused.at(-1)).toEqual([5n]);
+    expect(back.refused[0]?.length).toBeGreaterThan(1);
+    expect(await running.metric('nodedoc_agent_link_reports_rejected_total')).toBe(1);
+    const dropped = logged(
+      running,
+      'the collector refused a report as invalid; dropped it (the collector counts it as a gap)',
+    );
+    expect(dropped.map((line) => [line.level, line.sequence])).toEqual([[50, '5']]);
+    expect(String(dropped[0]?.reason)).toContain('INVALID_ARGUMENT');
+
+    // Past the refused report, batches carry several reports again.
+    expect(
+      logged(running, 'every report the collector refused was found and dropped; sending batches again'),
+    ).toHaveLength(1);
+    await back.stop();
+    await submit(running, 3);
+    const again = await collector({ port: server.port, store: server.store });
+    await waitFor('13 stored', () => (again.store.reports.length === 12 ? true : undefined), WAIT);
+    expect(again.streams.flatMap((stream) => stream.batches)).toEqual([range(11, 13)]);
+  });
+});
+
 describe('backpressure', () => {
   it('stops writing while the collector does not read, holds the rest in the spool, then delivers all in order', async () => {
     const server = await collector({ behaviour: { stallReading: true } });

@@ -9,6 +9,7 @@ import {
   ServerCredentials,
   type ServerDuplexStream,
   type ServiceDefinition,
+  status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { load } from '@grpc/proto-loader';
@@ -63,6 +64,11 @@ export interface CollectorBehaviour {
   stallReading: boolean;
   /** Send Settings{interval} right after the Welcome. */
   settingsIntervalMs: number | undefined;
+  /**
+   * Reports it will not store: a batch holding one is refused whole with INVALID_ARGUMENT, ending the
+   * stream, as the real collector's validation does.
+   */
+  refuse: ((report: Report__Output) => boolean) | undefined;
 }
 
 export interface FakeCollector {
@@ -71,6 +77,8 @@ export interface FakeCollector {
   readonly target: string;
   readonly store: CollectorStore;
   readonly streams: SeenStream[];
+  /** Batches refused (behaviour.refuse), each as the sequences it carried. */
+  readonly refused: bigint[][];
   behave(change: Partial<CollectorBehaviour>): void;
   /** Lets stalled streams read again. */
   resumeReading(): void;
@@ -98,11 +106,13 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
   const store = options.store ?? new CollectorStore();
   const streams: SeenStream[] = [];
   const stalled: ServerDuplexStream<AgentMessage__Output, CollectorMessage>[] = [];
+  const refused: bigint[][] = [];
   let behaviour: CollectorBehaviour = {
     welcome: true,
     ack: true,
     stallReading: false,
     settingsIntervalMs: undefined,
+    refuse: undefined,
     ...options.behaviour,
   };
 
@@ -148,6 +158,18 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
         if (message.body !== 'batch' || !message.batch) return;
         const sequences = message.batch.reports.map((report) => BigInt(report.sequence));
         seen.batches.push(sequences);
+        const refuse = behaviour.refuse;
+        if (refuse && message.batch.reports.some((report) => refuse(report))) {
+          refused.push(sequences);
+          call.emit(
+            'error',
+            Object.assign(new Error('refused'), {
+              code: status.INVALID_ARGUMENT,
+              details: `INVALID_BATCH: report ${sequences[0]} is not valid`,
+            }),
+          );
+          return;
+        }
         for (const report of message.batch.reports) {
           const sequence = BigInt(report.sequence);
           const stored = store.storedSequence(epoch);
@@ -184,6 +206,7 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
     target: `127.0.0.1:${port}`,
     store,
     streams,
+    refused,
     behave(change) {
       behaviour = { ...behaviour, ...change };
     },

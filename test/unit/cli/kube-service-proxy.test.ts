@@ -141,8 +141,8 @@ describe.skipIf(requires({ commands: ['openssl'] }))('the service proxy from a k
     expect(proxy.baseUrl.toString()).toBe(
       `${origin}/api/v1/namespaces/nodedoc/services/http:nodedoc-collector:http/proxy/`,
     );
-    expect(proxy.description).toBe(`service nodedoc/nodedoc-collector via ${origin}`);
-    const api = new ApiClient(proxy.baseUrl, 5_000, proxy.transport, proxy.description);
+    expect(proxy.target).toBe(`service nodedoc/nodedoc-collector via ${origin}`);
+    const api = new ApiClient(() => proxy, 5_000);
     const detail = await api.get<NodeDetailJson>('/api/v1/nodes/worker-7');
     expect(detail.causes[0]?.id).toBe('kubelet-down');
     expect(seen.at(-1)).toEqual({
@@ -160,14 +160,14 @@ describe.skipIf(requires({ commands: ['openssl'] }))('the service proxy from a k
       service: 'nodedoc-collector',
       kubeconfig: tokenKubeconfig,
     });
-    const api = new ApiClient(proxy.baseUrl, 5_000, proxy.transport, proxy.description);
+    const api = new ApiClient(() => proxy, 5_000);
     await api.get('/api/v1/nodes/worker-7');
     expect(seen.at(-1)).toMatchObject({ authorization: `Bearer ${TOKEN}`, clientCn: undefined });
   });
 
   it("passes on the API server's own answer (a missing Service), naming where it asked", async () => {
     const proxy = serviceProxy({ namespace: 'other', service: 'elsewhere', kubeconfig: tokenKubeconfig });
-    const api = new ApiClient(proxy.baseUrl, 5_000, proxy.transport, proxy.description);
+    const api = new ApiClient(() => proxy, 5_000);
     const error = await api.get('/api/v1/nodes').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).message).toBe(
@@ -189,9 +189,13 @@ describe.skipIf(requires({ commands: ['openssl'] }))('the service proxy from a k
 
   describe('kubectl-nodedoc (the built binary under its plugin name)', () => {
     async function kubectlNodedoc(...args: string[]) {
+      return kubectlNodedocWith(certKubeconfig, ...args);
+    }
+
+    async function kubectlNodedocWith(kubeconfigPath: string, ...args: string[]) {
       try {
         const { stdout, stderr } = await run(process.execPath, [join(dir, 'kubectl-nodedoc'), ...args], {
-          env: { ...process.env, KUBECONFIG: certKubeconfig, NODEDOC_COLLECTOR: '', NO_COLOR: '' },
+          env: { ...process.env, KUBECONFIG: kubeconfigPath, NODEDOC_COLLECTOR: '', NO_COLOR: '' },
         });
         return { code: 0, stdout, stderr };
       } catch (error) {
@@ -228,6 +232,17 @@ describe.skipIf(requires({ commands: ['openssl'] }))('the service proxy from a k
       expect(stderr).toBe(
         `kubectl nodedoc: the API server, asked for service other/elsewhere via ${origin}: services "elsewhere" not found\n`,
       );
+    });
+
+    it('runbook needs no cluster; a command that does names the unreadable kubeconfig, exit 1', async () => {
+      const missing = join(dir, 'missing.kubeconfig');
+      const runbook = await kubectlNodedocWith(missing, 'runbook', 'kubelet-down');
+      expect(runbook.stderr).toBe('');
+      expect(runbook.code).toBe(0);
+      expect(runbook.stdout).toContain('kubelet');
+      const nodes = await kubectlNodedocWith(missing, 'nodes');
+      expect(nodes.code).toBe(1);
+      expect(nodes.stderr).toMatch(/^kubectl nodedoc: cannot read the kubeconfig: ENOENT[^\n]*\n$/);
     });
 
     it('bad usage is exit 2 with the usage under the plugin name', async () => {

@@ -94,7 +94,8 @@ export function report(sequence: number, overrides: Partial<Report> = {}): Repor
 }
 
 export function batch(reports: readonly Report[], overrides: Partial<Batch> = {}): Batch {
-  return { reports: [...reports], sentAt: timestamp(T0_MS), lastAckRttSeconds: 0, ...overrides };
+  // Sent now by a clock that agrees with the collector's (a fixed time would read as clock skew).
+  return { reports: [...reports], sentAt: timestamp(Date.now()), lastAckRttSeconds: 0, ...overrides };
 }
 
 /** One open Report stream: send messages, await what the collector answers, and how the stream ended. */

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { CollectorConfig, TlsFiles } from '../../../collector/config/collector-config.js';
+import {
+  type CollectorConfig,
+  DEFAULT_DIAGNOSIS_CONFIG,
+  type DiagnosisConfig,
+  type TlsFiles,
+} from '../../../collector/config/collector-config.js';
+import type { KubernetesResolution } from '../../../collector/kube/cluster-connection.js';
 import {
   type CollectorHooks,
   type RunningCollector,
@@ -30,7 +36,15 @@ export interface TestCollector {
 }
 
 export async function startTestCollector(
-  options: { tls?: TlsFiles; hooks?: CollectorHooks; dataDir?: string; retentionMs?: number } = {},
+  options: {
+    tls?: TlsFiles;
+    hooks?: CollectorHooks;
+    dataDir?: string;
+    retentionMs?: number;
+    diagnosis?: Partial<DiagnosisConfig>;
+    /** Default: no cluster. */
+    kubernetes?: KubernetesResolution;
+  } = {},
 ): Promise<TestCollector> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nodedoc-collector-')));
   const lines: Record<string, unknown>[] = [];
@@ -52,7 +66,9 @@ export async function startTestCollector(
     retentionMs: options.retentionMs ?? 24 * 3_600_000,
     tls: options.tls,
     logLevel: 'debug',
-    externalUrl: new URL('http://nodedoc.test:8080/'),
+    externalUrl: new URL('http://nodedoc.test/'),
+    diagnosis: { ...DEFAULT_DIAGNOSIS_CONFIG, ...options.diagnosis },
+    kubernetes: options.kubernetes ?? { connection: undefined, reason: 'test without a cluster' },
   };
   const collector = await startCollector(config, logger, options.hooks);
   const stop = () => collector.stop();

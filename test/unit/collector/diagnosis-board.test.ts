@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../../collector/diagnosis/diagnosis.js';
 import { DiagnosisBoard } from '../../../collector/diagnosis/diagnosis-board.js';
+import type { NodeReadiness, ReadinessListener } from '../../../collector/diagnosis/node-readiness.js';
 import type { AgentIdentity, IncomingReport, NodeRecord } from '../../../collector/store/node-store.js';
 import type { Finding__Output } from '../../../proto/gen/nodedoc/v1/Finding.js';
 
@@ -142,5 +143,43 @@ describe('DiagnosisBoard', () => {
     board.hello(identity('new'));
     expect(board.forget(105_000)).toEqual(['old']);
     expect(board.entries().map((entry) => entry.node)).toEqual(['new']);
+  });
+
+  it('re-judges and announces a node when the API changes its readiness, until closed', () => {
+    let condition: NodeReadiness | undefined;
+    const listeners = new Set<ReadinessListener>();
+    const now = 100_000;
+    const board = new DiagnosisBoard({
+      now: () => now,
+      readiness: {
+        get: () => condition,
+        subscribe: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+    });
+    const events: Array<[string, string[]]> = [];
+    board.subscribe((_node, diagnosis) => events.push([diagnosis.status, diagnosis.causes.map((c) => c.id)]));
+    board.hello(identity('n1'));
+    const notReady: NodeReadiness = {
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+      sinceMs: now,
+      heartbeatMs: now - 40_000,
+      observedAtMs: now,
+    };
+    condition = notReady;
+    for (const listener of listeners) listener('n1', notReady);
+    expect(events).toEqual([
+      ['Ready', []],
+      ['NotReady', ['kubelet-down']],
+    ]);
+    expect(board.activeCauses()).toEqual([
+      { node: 'n1', cause: 'kubelet-down', severity: 'critical', scope: 'node' },
+    ]);
+    board.close();
+    expect(listeners.size).toBe(0);
   });
 });

@@ -73,6 +73,18 @@ describe('collector /metrics', () => {
     for (const other of ['Ready', 'NotReady', 'Unreachable']) {
       expect(value('nodedoc_node_status', { node: 'm-1', status: other }), other).toEqual([0]);
     }
+    // One series per active cause: the warning seen in two consecutive reports.
+    expect(
+      value('nodedoc_node_cause', {
+        node: 'm-1',
+        cause: 'memory-pressure',
+        severity: 'warning',
+        scope: 'node',
+      }),
+    ).toEqual([1]);
+    expect(value('nodedoc_node_cause')).toEqual([1]);
+    // Hello plus one judgement per batch at least (fleet and sweep may add more).
+    expect(value('nodedoc_classification_duration_seconds_count')[0]).toBeGreaterThanOrEqual(3);
 
     stream.end();
     watch.cancel();

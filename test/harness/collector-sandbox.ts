@@ -1,0 +1,101 @@
+import { shebangNodeFlags } from '../../common/shebang-flags.js';
+import { COLLECTOR_BIN } from './collector-process.js';
+import type { ContainerSpec, PodSpec } from './deploy-manifests.js';
+
+/**
+ * Runs the built collector the way deploy/collector-deployment.yaml's security context says a container
+ * runtime would, without one: a private mount namespace where the PersistentVolumeClaim mount is a bind of a
+ * test directory (group-owned by fsGroup and setgid, as the kubelet leaves a volume), every emptyDir a fresh
+ * tmpfs, the root filesystem read-only when the spec asks for it, and the process started with the pod's
+ * runAsUser/runAsGroup/fsGroup, no_new_privs and an empty capability set.
+ *
+ * Needs root (to build the sandbox), unshare and setpriv (util-linux).
+ */
+export interface CollectorSandboxSpec {
+  readonly container: ContainerSpec;
+  readonly pod: PodSpec & {
+    securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number; runAsNonRoot?: boolean };
+  };
+  /** An existing directory outside any emptyDir mount path; mount paths are recreated under it. */
+  readonly sandboxDir: string;
+  /** Directory that stands in for the PersistentVolumeClaim's volume. */
+  readonly volumeDir: string;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The [file, argv] to spawn; `--flag=VALUE` args naming a mount path are rewritten under the sandbox. */
+export function collectorSandboxCommand(
+  spec: CollectorSandboxSpec,
+  args: readonly string[],
+): [string, string[]] {
+  const { container, pod, sandboxDir, volumeDir } = spec;
+  const security = pod.securityContext ?? {};
+  if (security.runAsNonRoot !== true || !security.runAsUser || !security.runAsGroup) {
+    throw new Error('the collector sandbox models a non-root pod with runAsUser and runAsGroup');
+  }
+  const volumes = new Map((pod.volumes ?? []).map((volume) => [volume.name, volume]));
+  const script = ['set -eu'];
+  const mountPaths: string[] = [];
+  const emptyDirs: string[] = [];
+  if (security.fsGroup !== undefined) {
+    // What the kubelet does with fsGroup: the volume's group becomes fsGroup, group-writable and setgid.
+    script.push(
+      `chown 0:${security.fsGroup} ${shellQuote(volumeDir)}`,
+      `chmod 2770 ${shellQuote(volumeDir)}`,
+    );
+  }
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    if (volume?.persistentVolumeClaim) {
+      const target = `${sandboxDir}${mount.mountPath}`;
+      mountPaths.push(mount.mountPath);
+      script.push(
+        `mkdir -p ${shellQuote(target)}`,
+        `mount --bind ${shellQuote(volumeDir)} ${shellQuote(target)}`,
+      );
+    } else if (volume?.emptyDir) {
+      emptyDirs.push(mount.mountPath);
+    } else {
+      throw new Error(
+        `volume ${mount.name}: the collector sandbox models persistentVolumeClaim and emptyDir`,
+      );
+    }
+  }
+  if (container.securityContext?.readOnlyRootFilesystem === true) script.push('mount -o remount,bind,ro /');
+  // An emptyDir at its real path (e.g. /tmp): a fresh, writable tmpfs over whatever the host has there.
+  for (const path of emptyDirs) script.push(`mount -t tmpfs -o mode=1777,size=64m tmpfs ${shellQuote(path)}`);
+  if (!container.securityContext?.capabilities?.drop?.includes('ALL')) {
+    throw new Error('the collector sandbox models capabilities.drop: [ALL]');
+  }
+  const groups = security.fsGroup !== undefined ? [`--groups=${security.fsGroup}`] : ['--clear-groups'];
+  const noNewPrivs = container.securityContext?.allowPrivilegeEscalation === false ? ['--no-new-privs'] : [];
+  script.push(
+    [
+      'exec setpriv',
+      `--reuid=${security.runAsUser}`,
+      `--regid=${security.runAsGroup}`,
+      ...groups,
+      ...noNewPrivs,
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--',
+      shellQuote(process.execPath),
+      ...shebangNodeFlags(COLLECTOR_BIN).map(shellQuote),
+      shellQuote(COLLECTOR_BIN),
+      '"$@"',
+    ].join(' '),
+  );
+  const rewritten = args.map((arg) => {
+    const match = /^(--[\w-]+)=(.*)$/.exec(arg);
+    return match?.[2] !== undefined && mountPaths.includes(match[2])
+      ? `${match[1]}=${sandboxDir}${match[2]}`
+      : arg;
+  });
+  return [
+    'unshare',
+    ['--mount', '--propagation', 'private', '--', 'sh', '-c', script.join('\n'), 'sh', ...rewritten],
+  ];
+}
