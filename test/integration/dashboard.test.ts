@@ -127,6 +127,10 @@ describe.skipIf(requires({ commands: [CHROMIUM] }))('dashboard in headless Chrom
     await cause.waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await cause.locator('a.runbook').getAttribute('href')).toBe('/runbooks/kubelet-down');
     expect(await cause.textContent()).toContain(`${sickKubelet.origin}/healthz`);
+    // The link leads to the collector's runbook page.
+    const runbook = await page.request.get(`${collector.httpBase}/runbooks/kubelet-down`);
+    expect(runbook.status()).toBe(200);
+    expect(runbook.headers()['content-type']).toContain('text/html');
     await page.locator('[data-chart="cpu"] canvas').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await page.locator('.chart').count()).toBe(5);
     expect(await paintedPixels(page, 'cpu')).toBeGreaterThan(0);
