@@ -6,6 +6,7 @@ import { formatListenAddress } from '../common/listen-address.js';
 import { bundledRunbookDirectory } from '../common/runbooks/runbook-directory.js';
 import { RunbookLibrary } from '../common/runbooks/runbook-library.js';
 import { VERSION } from '../common/version.js';
+import { AlertPusher } from './alerting/alert-pusher.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
 import { DashboardAssets } from './dashboard/dashboard-assets.js';
@@ -141,6 +142,16 @@ export async function startCollector(
     watcher: hooks.kubernetesWatch,
   });
   readinessRelay.connect(kubernetes.readiness);
+  const alerts =
+    config.alertmanager &&
+    new AlertPusher({
+      source: board,
+      config: config.alertmanager,
+      externalUrl: config.externalUrl,
+      metrics: metrics.alerting,
+      logger,
+      now,
+    });
 
   const grpcAddress = formatListenAddress(config.grpcListen);
   let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
@@ -233,6 +244,7 @@ export async function startCollector(
       const deleted = await opened.prune(cutoff);
       metrics.prunedEntries.inc(deleted);
       const forgotten = board.forget(cutoff);
+      if (forgotten.length > 0) alerts?.changed();
       if (deleted > 0 || forgotten.length > 0) logger.info({ deleted, forgotten }, 'retention pruned');
     } catch (error) {
       if (!state.shuttingDown) logger.error({ err: error }, 'retention prune failed');
@@ -263,6 +275,7 @@ export async function startCollector(
     state.storeOpened({ store: opened, views });
     setHealth(grpc.health, 'SERVING');
     logger.info({ nodes: board.entries().length }, 'store open; serving');
+    alerts?.start();
     views.seedAll().catch((error: unknown) => logger.warn({ err: error }, 'rebuilding finding runs failed'));
     timers.push(setInterval(() => board.sweep(), SWEEP_INTERVAL_MS).unref());
     timers.push(setInterval(() => void prune(opened), PRUNE_INTERVAL_MS).unref());
@@ -277,6 +290,7 @@ export async function startCollector(
     setHealth(grpc.health, 'NOT_SERVING');
     for (const timer of timers) clearInterval(timer);
     board.close();
+    const alertsStopped = alerts?.stop();
     const grpcDone = shutdownGrpc(grpc.server, SHUTDOWN_GRACE_MS);
     watchers.endAll();
     // Bounded like the gRPC shutdown: a stream stuck in a store call must not hold the process forever.
@@ -286,6 +300,7 @@ export async function startCollector(
     if (store) await store.close();
     await kubernetes.stop();
     await closeHttp(http);
+    await alertsStopped;
   };
 
   return {

@@ -5,6 +5,7 @@ import type { ParsedFlags } from '../../common/cli/parse-flags.js';
 import { UsageError } from '../../common/cli/usage-error.js';
 import { parseDuration } from '../../common/duration.js';
 import { type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
+import { type AlertmanagerTarget, parseAlertmanagerUrl } from '../alerting/alertmanager-target.js';
 import { DEFAULT_CLOCK_SKEW_CRITICAL_MS, DEFAULT_CLOCK_SKEW_WARNING_MS } from '../diagnosis/clock-skew.js';
 import { DEFAULT_FLEET_MIN_NODES, DEFAULT_FLEET_SHARE } from '../diagnosis/fleet-scope.js';
 import { DEFAULT_EVENT_WINDOW_MS } from '../diagnosis/hysteresis.js';
@@ -15,6 +16,7 @@ import {
   resolveKubernetes,
 } from '../kube/cluster-connection.js';
 import {
+  DEFAULT_ALERTMANAGER_RESEND_INTERVAL,
   DEFAULT_CLOCK_SKEW_CRITICAL,
   DEFAULT_CLOCK_SKEW_WARNING,
   DEFAULT_DATA_DIR,
@@ -35,6 +37,13 @@ export interface TlsFiles {
   readonly ca: Buffer;
 }
 
+/** Where and how often active causes are pushed as alerts (--alertmanager-url, --alertmanager-resend-interval). */
+export interface AlertmanagerConfig {
+  /** Every one gets every alert (the members of an HA cluster deduplicate among themselves). Never empty. */
+  readonly targets: readonly AlertmanagerTarget[];
+  readonly resendIntervalMs: number;
+}
+
 export interface CollectorConfig {
   readonly grpcListen: ListenAddress;
   readonly httpListen: ListenAddress;
@@ -49,6 +58,8 @@ export interface CollectorConfig {
   readonly diagnosis: DiagnosisConfig;
   /** The cluster whose Nodes are watched and Events posted to, or why there is none. */
   readonly kubernetes: KubernetesResolution;
+  /** Undefined (no --alertmanager-url): nothing is pushed. */
+  readonly alertmanager?: AlertmanagerConfig;
 }
 
 /** The classifier's knobs (collector/diagnosis/). */
@@ -69,6 +80,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export const MIN_RETENTION_MS = 60_000;
 const TLS_FLAGS = ['tls-cert', 'tls-key', 'tls-ca'] as const;
+/**
+ * Below a second the resends would be a busy loop against Alertmanager; its group_wait (30 s by default) and
+ * group_interval (5 m) make anything shorter than seconds pointless anyway.
+ */
+export const MIN_ALERTMANAGER_RESEND_MS = 1_000;
 
 function listen(flags: ParsedFlags, name: string, fallback: string): ListenAddress {
   const text = flags.string(name) ?? fallback;
@@ -184,6 +200,28 @@ function kubernetes(flags: ParsedFlags, env: NodeJS.ProcessEnv): KubernetesResol
   return resolveKubernetes({ mode: mode as KubernetesMode, kubeconfigFlag: flags.string('kubeconfig'), env });
 }
 
+function alertmanager(flags: ParsedFlags): AlertmanagerConfig | undefined {
+  const texts = flags.list('alertmanager-url');
+  const intervalText = flags.string('alertmanager-resend-interval') ?? DEFAULT_ALERTMANAGER_RESEND_INTERVAL;
+  const resendIntervalMs = parseDuration(intervalText);
+  if (resendIntervalMs === undefined || resendIntervalMs < MIN_ALERTMANAGER_RESEND_MS) {
+    throw new UsageError(
+      `--alertmanager-resend-interval ${intervalText}: expected a duration of at least 1s, like 1m or 30s`,
+    );
+  }
+  if (texts.length === 0) return undefined;
+  const targets: AlertmanagerTarget[] = [];
+  for (const text of texts) {
+    const target = parseAlertmanagerUrl(text);
+    if (typeof target === 'string') throw new UsageError(`--alertmanager-url ${text}: ${target}`);
+    if (targets.some((known) => known.alertsUrl.href === target.alertsUrl.href)) {
+      throw new UsageError(`--alertmanager-url ${text}: given twice (every alert would be sent twice)`);
+    }
+    targets.push(target);
+  }
+  return { targets, resendIntervalMs };
+}
+
 /**
  * Flags (and NODEDOC_* environment) to a typed configuration; every problem is a one-line UsageError.
  * `env` is read for the cluster only (KUBECONFIG, KUBERNETES_SERVICE_HOST).
@@ -215,5 +253,6 @@ export function buildCollectorConfig(
     externalUrl: externalUrl(flags, httpListen),
     diagnosis: diagnosisConfig(flags),
     kubernetes: kubernetes(flags, env),
+    alertmanager: alertmanager(flags),
   };
 }

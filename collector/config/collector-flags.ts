@@ -14,6 +14,13 @@ export const DEFAULT_EVENT_WINDOW = '15m';
 export const DEFAULT_CLOCK_SKEW_WARNING = '1s';
 export const DEFAULT_CLOCK_SKEW_CRITICAL = '30s';
 export const DEFAULT_KUBERNETES = 'auto';
+/**
+ * Prometheus' own --rules.alert.resend-delay default: firing alerts are re-sent this often, which is what keeps
+ * them alive in Alertmanager (each carries endsAt = now + a few resend intervals) and re-delivers them to an
+ * Alertmanager that restarted and lost its state. Shorter buys nothing, as Alertmanager's group_interval (5m by
+ * default) decides when people hear again; much longer delays recovery after an Alertmanager restart.
+ */
+export const DEFAULT_ALERTMANAGER_RESEND_INTERVAL = '1m';
 
 export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', env: false, description: 'Print this help and exit.' },
@@ -53,6 +60,22 @@ export const COLLECTOR_FLAGS: readonly FlagSpec[] = [
     defaultText: 'http://HOSTNAME:HTTP-PORT',
     description:
       "The URL people reach the collector's HTTP server at (an Ingress, a port-forward): runbook links in Kubernetes Events and Alertmanager alerts are built from it.",
+  },
+  {
+    name: 'alertmanager-url',
+    type: 'string',
+    repeatable: true,
+    placeholder: 'URL',
+    description:
+      'Alertmanager to push every active cause to (its v2 API under this base URL); give it once per member of an HA cluster: each gets every alert.',
+  },
+  {
+    name: 'alertmanager-resend-interval',
+    type: 'string',
+    placeholder: 'DURATION',
+    defaultText: DEFAULT_ALERTMANAGER_RESEND_INTERVAL,
+    description:
+      'How often firing alerts are re-sent to Alertmanager; an alert not re-sent expires after 4 of these (as Prometheus does), so a dead collector leaves no stale alerts.',
   },
   {
     name: 'tls-cert',

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { registerProcessMetrics } from '../../common/metrics/process-metrics.js';
 import { VERSION } from '../../common/version.js';
+import { type AlertingMetrics, registerAlertingMetrics } from '../alerting/alerting-metrics.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { registerClassificationMetric } from './classification-metric.js';
 import { type EventStreamMetrics, registerEventStreamMetrics } from './event-stream-metrics.js';
@@ -24,6 +25,8 @@ export interface CollectorMetrics {
   readonly store: StoreMetricHooks;
   /** The Node watch and the Events posted (zero without a cluster). */
   readonly kubernetes: KubernetesMetrics;
+  /** The Alertmanager pusher's (registered with or without --alertmanager-url). */
+  readonly alerting: AlertingMetrics;
 }
 
 /** Every metric family of the collector on one registry. */
@@ -43,7 +46,9 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
   registerStoreSizeMetric(registry, dataDir);
   const store = registerStoreMetrics(registry);
   const kubernetes = registerKubernetesMetrics(registry);
+  const alerting = registerAlertingMetrics(registry);
   return {
+    alerting,
     registry,
     ingest,
     store,

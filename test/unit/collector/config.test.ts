@@ -138,6 +138,46 @@ describe('collector configuration', () => {
     });
   });
 
+  it('pushes to no Alertmanager unless --alertmanager-url is given', () => {
+    expect(build([]).alertmanager).toBeUndefined();
+    expect(build(['--alertmanager-resend-interval', '30s']).alertmanager).toBeUndefined();
+  });
+
+  it('takes --alertmanager-url once per Alertmanager, from flags or a comma-separated NODEDOC_ALERTMANAGER_URL', () => {
+    const fromFlags = build([
+      '--alertmanager-url',
+      'http://am-0.monitoring:9093',
+      '--alertmanager-url',
+      'https://ops.example.com/alertmanager',
+    ]).alertmanager;
+    expect(fromFlags?.resendIntervalMs).toBe(60_000);
+    expect(
+      fromFlags?.targets.map((target) => [target.name, target.alertsUrl.href, target.authorization]),
+    ).toEqual([
+      ['http://am-0.monitoring:9093/', 'http://am-0.monitoring:9093/api/v2/alerts', undefined],
+      // A path prefix (Alertmanager's --web.route-prefix behind a proxy) is kept.
+      [
+        'https://ops.example.com/alertmanager/',
+        'https://ops.example.com/alertmanager/api/v2/alerts',
+        undefined,
+      ],
+    ]);
+    const fromEnv = build([], {
+      NODEDOC_ALERTMANAGER_URL: 'http://am-0:9093/, http://am-1:9093/',
+      NODEDOC_ALERTMANAGER_RESEND_INTERVAL: '15s',
+    }).alertmanager;
+    expect(fromEnv?.targets.map((target) => target.name)).toEqual(['http://am-0:9093/', 'http://am-1:9093/']);
+    expect(fromEnv?.resendIntervalMs).toBe(15_000);
+  });
+
+  it('turns user:password in an --alertmanager-url into basic auth and keeps it out of the name', () => {
+    const [target] =
+      build(['--alertmanager-url', 'https://nodedoc:s%3Acret@am.example.com/']).alertmanager?.targets ?? [];
+    expect(target?.name).toBe('https://am.example.com/');
+    expect(target?.alertsUrl.href).toBe('https://am.example.com/api/v2/alerts');
+    expect(target?.authorization).toBe(`Basic ${Buffer.from('nodedoc:s:cret').toString('base64')}`);
+  });
+
   it.each([
     [
       ['--tls-key', '/k', '--tls-ca', '/c'],
@@ -146,6 +186,26 @@ describe('collector configuration', () => {
     [['--retention', '59s'], '--retention 59s: expected a duration of at least 1m, like 24h or 90m'],
     [['--grpc-listen', '50051'], '--grpc-listen 50051: expected HOST:PORT or :PORT'],
     [['--data-dir', ' '], '--data-dir must not be empty'],
+    [
+      ['--alertmanager-url', 'alertmanager:9093'],
+      '--alertmanager-url alertmanager:9093: expected an http or https URL',
+    ],
+    [
+      ['--alertmanager-url', 'am.monitoring'],
+      '--alertmanager-url am.monitoring: expected an absolute http(s) URL, like http://alertmanager:9093/',
+    ],
+    [
+      ['--alertmanager-url', 'http://am:9093/?x=1'],
+      '--alertmanager-url http://am:9093/?x=1: expected a base URL without ?query or #fragment',
+    ],
+    [
+      ['--alertmanager-url', 'http://am:9093', '--alertmanager-url', 'http://am:9093/'],
+      '--alertmanager-url http://am:9093/: given twice (every alert would be sent twice)',
+    ],
+    [
+      ['--alertmanager-resend-interval', '500ms'],
+      '--alertmanager-resend-interval 500ms: expected a duration of at least 1s, like 1m or 30s',
+    ],
     [
       ['--log-level', 'verbose'],
       '--log-level verbose: expected one of fatal, error, warn, info, debug, trace, silent',
