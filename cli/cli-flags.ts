@@ -1,4 +1,5 @@
 import type { FlagSpec } from '../common/cli/flag-spec.js';
+import { DEFAULT_NAMESPACE, DEFAULT_SERVICE } from './kube-service-proxy.js';
 
 export const DEFAULT_COLLECTOR_URL = 'http://localhost:8080';
 /** A collector that has not answered in this long is not going to; the person paged wants to know now. */
@@ -14,7 +15,37 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     placeholder: 'URL',
     defaultText: DEFAULT_COLLECTOR_URL,
-    description: "The collector's HTTP address.",
+    description:
+      "The collector's HTTP address. Without it, kubectl-nodedoc (and nodedoc given --namespace, --service, --context or --kubeconfig) reaches the collector through the API server's service proxy with the kubeconfig's credentials; plain nodedoc uses the default.",
+  },
+  {
+    name: 'namespace',
+    short: 'n',
+    type: 'string',
+    placeholder: 'NAMESPACE',
+    defaultText: DEFAULT_NAMESPACE,
+    description: "Service proxy: the collector's namespace.",
+  },
+  {
+    name: 'service',
+    type: 'string',
+    placeholder: 'NAME',
+    defaultText: DEFAULT_SERVICE,
+    description: "Service proxy: the collector's Service (its port named http).",
+  },
+  {
+    name: 'context',
+    type: 'string',
+    placeholder: 'NAME',
+    env: false,
+    description: 'Service proxy: the kubeconfig context to use (default: the current one).',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    placeholder: 'PATH',
+    env: false,
+    description: 'Service proxy: the kubeconfig file (default: KUBECONFIG, then ~/.kube/config).',
   },
   {
     name: 'output',

@@ -20,6 +20,7 @@ import { nodesCommand } from './commands/nodes.js';
 import { runbookCommand } from './commands/runbook.js';
 import { timelineCommand } from './commands/timeline.js';
 import { whyCommand } from './commands/why.js';
+import { DEFAULT_NAMESPACE, DEFAULT_SERVICE, serviceProxy } from './kube-service-proxy.js';
 import { Style } from './render/style.js';
 
 const COMMANDS: readonly Command[] = [
@@ -30,10 +31,17 @@ const COMMANDS: readonly Command[] = [
   causesCommand,
 ];
 
-/** Invoked as kubectl-nodedoc, kubectl shows it as `kubectl nodedoc`. */
-function programName(): string {
-  return basename(process.argv[1] ?? 'nodedoc').startsWith('kubectl-') ? 'kubectl nodedoc' : 'nodedoc';
+/** Invoked as kubectl-nodedoc (a kubectl plugin), as `kubectl nodedoc`. */
+function isKubectlPlugin(): boolean {
+  return basename(process.argv[1] ?? 'nodedoc').startsWith('kubectl-');
 }
+
+function programName(): string {
+  return isKubectlPlugin() ? 'kubectl nodedoc' : 'nodedoc';
+}
+
+/** Flags that only make sense through the API server; any of them asks for the service proxy. */
+const KUBE_FLAGS = ['namespace', 'service', 'context', 'kubeconfig'] as const;
 
 function usage(program: string): string {
   const synopsis = COMMANDS.map(
@@ -94,8 +102,25 @@ async function main(argv: readonly string[]): Promise<number> {
     if (timeoutMs === undefined || timeoutMs <= 0)
       throw new UsageError(`--timeout ${timeoutText}: expected a duration like 10s`);
     command = found;
+    // An empty value (NODEDOC_COLLECTOR= in the environment) counts as not given.
+    const given = (name: string) => flags.string(name) || undefined;
+    const collector = given('collector');
+    const viaKube =
+      collector === undefined && (isKubectlPlugin() || KUBE_FLAGS.some((name) => given(name) !== undefined));
+    const api = viaKube
+      ? new ApiClient(
+          () =>
+            serviceProxy({
+              namespace: given('namespace') ?? DEFAULT_NAMESPACE,
+              service: given('service') ?? DEFAULT_SERVICE,
+              context: given('context'),
+              kubeconfig: given('kubeconfig'),
+            }),
+          timeoutMs,
+        )
+      : new ApiClient(baseUrl(collector ?? DEFAULT_COLLECTOR_URL), timeoutMs);
     context = {
-      api: new ApiClient(baseUrl(flags.string('collector') ?? DEFAULT_COLLECTOR_URL), timeoutMs),
+      api,
       format: format as OutputFormat,
       style: Style.forStream(process.stdout, process.env),
       nowMs: Date.now(),

@@ -60,6 +60,11 @@ export const ERRORS = {
     grpc: GrpcStatus.UNAVAILABLE,
     message: 'not ready: {reason}',
   },
+  TOO_MANY_WATCHERS: {
+    http: 503,
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+    message: 'already {open} event streams open (the limit); poll /api/v1/nodes instead or retry later',
+  },
   SHUTTING_DOWN: {
     http: 503,
     grpc: GrpcStatus.UNAVAILABLE,

@@ -9,6 +9,7 @@ import { VERSION } from '../common/version.js';
 import { AlertPusher } from './alerting/alert-pusher.js';
 import { CollectorState } from './collector-state.js';
 import type { CollectorConfig } from './config/collector-config.js';
+import { DashboardAssets } from './dashboard/dashboard-assets.js';
 import { DiagnosisBoard } from './diagnosis/diagnosis-board.js';
 import { ReadinessRelay, type ReadinessSource } from './diagnosis/node-readiness.js';
 import { HEALTH_SERVICES, startGrpcServer } from './grpc/grpc-server.js';
@@ -43,6 +44,10 @@ export interface CollectorHooks {
   readonly readiness?: ReadinessSource;
   /** Shorter idle-connection timeout for tests. */
   readonly idleConnectionMs?: number;
+  /** Limit on open event streams (GET /api/v1/watch); tests lower it to reach it. */
+  readonly maxEventStreams?: number;
+  /** Heartbeat period of event streams; tests shorten it to see one. */
+  readonly eventHeartbeatMs?: number;
   /** Faster Kubernetes watch backoff for tests. */
   readonly kubernetesWatch?: { readonly backoffBaseMs?: number; readonly backoffCapMs?: number };
   /** Where the runbooks are read from (default: collector/runbooks of this package). */
@@ -187,6 +192,8 @@ export async function startCollector(
   }
   state.grpcStarted();
 
+  const assets = DashboardAssets.load();
+  if (assets.problem !== undefined) logger.warn({ problem: assets.problem }, 'dashboard unavailable');
   let http: HttpServer;
   let httpPort: number;
   try {
@@ -200,6 +207,16 @@ export async function startCollector(
       version: VERSION,
       runbooks,
       logger,
+      assets,
+      events: {
+        state,
+        board,
+        watchers,
+        metrics: metrics.eventStreams,
+        logger,
+        maxStreams: hooks.maxEventStreams,
+        heartbeatMs: hooks.eventHeartbeatMs,
+      },
     }));
   } catch (error) {
     grpc.server.forceShutdown();

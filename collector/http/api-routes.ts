@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { sendMetrics } from '../../common/http/send-metrics.js';
 import type { CollectorState } from '../collector-state.js';
+import { type DashboardAssets, makeAsset, sendAsset } from '../dashboard/dashboard-assets.js';
+import { dashboardPage } from '../dashboard/dashboard-page.js';
 import { causeCatalog } from '../diagnosis/cause-catalog.js';
 import { collectorError } from '../errors.js';
 import { nodeParameter } from '../query/node-parameter.js';
@@ -13,8 +15,8 @@ import {
   summaryToJson,
   timelineToJson,
 } from '../views/json-view.js';
+import { type EventStreamDependencies, EventStreamSession } from './event-stream.js';
 import { runbookFormat } from './markdown-negotiation.js';
-import { placeholderPage } from './placeholder-page.js';
 import { Router } from './router.js';
 import { RUNBOOK_PAGE_CSP, type RunbookDocument, type RunbookPages } from './runbook-pages.js';
 import { parseIntegerParameter, parseTimeParameter } from './time-parameter.js';
@@ -24,6 +26,10 @@ export interface HttpDependencies {
   readonly registry: Registry;
   readonly now: () => number;
   readonly version: string;
+  /** The dashboard's files, read at start-up. */
+  readonly assets: DashboardAssets;
+  /** GET /api/v1/watch (without `open`, which each router keeps for its own streams). */
+  readonly events: Omit<EventStreamDependencies, 'open'>;
   /** The runbooks rendered at start-up, served under /runbooks. */
   readonly runbooks: RunbookPages;
 }
@@ -94,9 +100,32 @@ function runbookReply(document: RunbookDocument, { query, request }: RequestCont
 
 /** Every route of the HTTP server. */
 export function apiRouter(deps: HttpDependencies): Router<Endpoint> {
-  const { state, now } = deps;
+  const { state, now, assets } = deps;
+  const page = makeAsset('index.html', dashboardPage(deps.version, assets.problem));
+  const eventStreams: EventStreamDependencies = { ...deps.events, open: new Set() };
   return new Router<Endpoint>()
-    .add('GET', '/', { run: () => ({ kind: 'html', body: placeholderPage(deps.version) }) })
+    .add('GET', '/', {
+      run: ({ request, response }) => {
+        sendAsset(request, response, page);
+        return { kind: 'sent' };
+      },
+    })
+    .add('GET', '/assets/:name', {
+      run: ({ params, request, response }) => {
+        // Looked up by exact name in what was read at start-up: "../x" or "a/b" is simply not there.
+        const asset = assets.get(params.name ?? '');
+        if (!asset) throw collectorError('ROUTE_NOT_FOUND', { path: `/assets/${params.name ?? ''}` });
+        sendAsset(request, response, asset);
+        return { kind: 'sent' };
+      },
+    })
+    .add('GET', '/api/v1/watch', {
+      query: [],
+      run: ({ request, response }) => {
+        new EventStreamSession(request, response, eventStreams).start();
+        return { kind: 'sent' };
+      },
+    })
     .add('GET', '/healthz', { run: () => json({ status: 'ok' }) })
     .add('GET', '/readyz', {
       run: () => {

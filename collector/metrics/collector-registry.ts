@@ -4,6 +4,7 @@ import { VERSION } from '../../common/version.js';
 import { type AlertingMetrics, registerAlertingMetrics } from '../alerting/alerting-metrics.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { registerClassificationMetric } from './classification-metric.js';
+import { type EventStreamMetrics, registerEventStreamMetrics } from './event-stream-metrics.js';
 import { type IngestMetrics, registerIngestMetrics } from './ingest-metrics.js';
 import { type KubernetesMetrics, registerKubernetesMetrics } from './kubernetes-metrics.js';
 import { registerNodeCauseMetric } from './node-cause-metric.js';
@@ -18,6 +19,7 @@ export interface CollectorMetrics {
   readonly registry: Registry;
   readonly ingest: IngestMetrics;
   readonly watchers: Gauge;
+  readonly eventStreams: EventStreamMetrics;
   readonly prunedEntries: Counter;
   /** To pass to the store: its commits and checkpoints as metrics. */
   readonly store: StoreMetricHooks;
@@ -50,6 +52,7 @@ export function createCollectorMetrics(board: DiagnosisBoard, dataDir: string): 
     registry,
     ingest,
     store,
+    eventStreams: registerEventStreamMetrics(registry),
     kubernetes,
     watchers: new Gauge({
       name: 'nodedoc_collector_watchers',

@@ -7,6 +7,7 @@ import type { CollectorState } from '../collector-state.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
 import { toCollectorError } from '../to-collector-error.js';
 import { detailToProto } from '../views/proto-view.js';
+import { DiagnosisFeed } from './diagnosis-feed.js';
 import { nodeParameter } from './node-parameter.js';
 
 export interface WatchDependencies {
@@ -17,15 +18,20 @@ export interface WatchDependencies {
   readonly watchersGauge: Gauge;
 }
 
-/** The open WatchDiagnoses streams, so shutdown can end them. */
-export class WatchRegistry {
-  private readonly open = new Set<WatchSession>();
+/** An open watch of any transport: shutdown ends it. */
+export interface Watcher {
+  end(): void;
+}
 
-  add(session: WatchSession): void {
+/** The open watches (WatchDiagnoses streams, event streams), so shutdown can end them. */
+export class WatchRegistry {
+  private readonly open = new Set<Watcher>();
+
+  add(session: Watcher): void {
     this.open.add(session);
   }
 
-  delete(session: WatchSession): void {
+  delete(session: Watcher): void {
     this.open.delete(session);
   }
 
@@ -40,14 +46,11 @@ export class WatchRegistry {
 
 /**
  * One watcher: the current NodeDetail of every node it asked for, then one whenever a node's status or causes
- * change. Nodes waiting to be sent are a set, so a slow reader gets each node's latest state once rather than
- * a backlog of stale ones, and writes wait for the stream to drain.
+ * change (the coalescing and ordering are DiagnosisFeed's); writes wait for the stream to drain.
  */
 export class WatchSession {
-  private readonly pending = new Set<string>();
-  private pumping = false;
   private ended = false;
-  private unsubscribe: (() => void) | undefined;
+  private feed: DiagnosisFeed | undefined;
 
   constructor(
     private readonly call: ServerWritableStream<WatchDiagnosesRequest__Output, NodeDetail>,
@@ -66,19 +69,12 @@ export class WatchSession {
     this.deps.watchers.add(this);
     this.deps.watchersGauge.inc();
     this.call.on('cancelled', () => this.close());
-    // Subscribe before taking the snapshot, so no change between the two is missed.
-    this.unsubscribe = this.deps.board.subscribe((node) => {
-      if (filter === undefined || node === filter) this.enqueue(node);
-    });
-    // An unknown node is not an error here: the watcher hears about it when its agent first says hello.
-    const snapshot =
-      filter === undefined
-        ? this.deps.board
-            .entries()
-            .map((entry) => entry.node)
-            .sort()
-        : [filter];
-    for (const node of snapshot) this.enqueue(node);
+    this.feed = new DiagnosisFeed(
+      this.deps.board,
+      (node) => this.deliver(node),
+      (error) => this.fail(error),
+    );
+    this.feed.start(filter);
   }
 
   /** Shutdown: end with OK. */
@@ -88,33 +84,18 @@ export class WatchSession {
     this.call.end();
   }
 
-  private enqueue(node: string): void {
-    if (this.ended) return;
-    this.pending.add(node);
-    void this.pump();
+  private async deliver(node: string): Promise<void> {
+    const detail = await this.deps.state.require().views.detail(node);
+    if (!detail || this.ended) return;
+    if (!this.call.write(detailToProto(detail))) await this.drained();
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (!this.ended) {
-        const [node] = this.pending;
-        if (node === undefined) break;
-        this.pending.delete(node);
-        const detail = await this.deps.state.require().views.detail(node);
-        if (!detail || this.ended) continue;
-        if (!this.call.write(detailToProto(detail))) await this.drained();
-      }
-    } catch (error) {
-      const { error: failure, internal } = toCollectorError(error);
-      if (internal) this.deps.logger.error({ err: error, peer: this.call.getPeer() }, 'watch failed');
-      if (!this.ended) {
-        this.close();
-        this.call.emit('error', failure.grpc());
-      }
-    } finally {
-      this.pumping = false;
+  private fail(error: unknown): void {
+    const { error: failure, internal } = toCollectorError(error);
+    if (internal) this.deps.logger.error({ err: error, peer: this.call.getPeer() }, 'watch failed');
+    if (!this.ended) {
+      this.close();
+      this.call.emit('error', failure.grpc());
     }
   }
 
@@ -133,8 +114,7 @@ export class WatchSession {
   private close(): void {
     if (this.ended) return;
     this.ended = true;
-    this.pending.clear();
-    this.unsubscribe?.();
+    this.feed?.stop();
     this.deps.watchers.delete(this);
     this.deps.watchersGauge.dec();
   }

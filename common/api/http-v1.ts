@@ -121,6 +121,14 @@ export interface FleetJson {
   readonly causes: readonly FleetCauseJson[];
 }
 
+/**
+ * GET /api/v1/watch (text/event-stream): server-sent events named WATCH_EVENT_NODE whose data is one
+ * NodeSummaryJson — every node once on connect, then a node again whenever its status or causes change.
+ * Comment lines (": heartbeat") keep the stream alive and carry no event.
+ */
+export const WATCH_EVENT_NODE = 'node';
+export type WatchNodeEventJson = NodeSummaryJson;
+
 /** GET /api/v1/causes (one entry per cause of the taxonomy). */
 export interface CauseInfoJson {
   readonly id: CauseIdString;
