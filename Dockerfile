@@ -85,11 +85,12 @@ ENV NODE_ENV=production \
 
 COPY --from=build /out/ /opt/nodedoc/
 
-# The three programs on PATH. The agent's `#!/usr/bin/env -S node --lite-mode …` line finds node in
+# The three programs on PATH (the CLI also as kubectl-nodedoc, the name kubectl looks up for `kubectl nodedoc`). The agent's `#!/usr/bin/env -S node --lite-mode …` line finds node in
 # /usr/local/bin, and node resolves the symlink, so dist/ finds proto/ and package.json beside it.
 RUN ln -s /opt/nodedoc/dist/agent/main.js /usr/local/bin/nodedoc-agent \
  && ln -s /opt/nodedoc/dist/collector/main.js /usr/local/bin/nodedoc-collector \
  && ln -s /opt/nodedoc/dist/cli/main.js /usr/local/bin/nodedoc \
+ && ln -s /opt/nodedoc/dist/cli/main.js /usr/local/bin/kubectl-nodedoc \
  && mkdir -p /var/lib/nodedoc \
  && chown "${NONROOT}:${NONROOT}" /var/lib/nodedoc
 

@@ -169,6 +169,10 @@ describe.skipIf(requires({ root: true, commands: ['buildah', 'debootstrap'] }))(
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/^Usage:\n {2}nodedoc \[flags\] nodes /);
     expect(cli.stdout).toContain('why NODE');
+    // The kubectl plugin is the same program under the name kubectl looks for.
+    const plugin = await store.run(container, ['kubectl-nodedoc', '--help']);
+    expect(plugin.code, plugin.stderr).toBe(0);
+    expect(plugin.stdout).toContain('why NODE');
   });
 
   it('runs the collector as the non-root user, its store (better-sqlite3) in its data dir', async () => {
