@@ -50,6 +50,27 @@ const STARVES_NODE_DAEMONS: ReadonlyArray<[CauseIdString, string]> = [
   ['pid-exhaustion', 'no PIDs or file descriptors left: the runtime and the kubelet cannot fork or open'],
 ];
 
+/**
+ * Roots that make a daemon slow rather than absent: under them its health check times out. A refused connection or
+ * an HTTP error status means the daemon is not listening, or answered, which they do not explain (a kubelet that
+ * was stopped on a busy node is not down because the node is busy).
+ */
+const SLOWS_NODE_DAEMONS: ReadonlySet<CauseIdString> = new Set([
+  'cpu-starvation',
+  'io-saturation',
+  'kernel-hang',
+]);
+
+/**
+ * How the agent words a probe that got no answer in time (agent/probes/http-probe.ts "no answer within 5000ms";
+ * gRPC's DEADLINE_EXCEEDED for the CRI call). The finding's summary carries the probe's reason.
+ */
+const TIMEOUT_WORDING = /no answer within|timed out|timeout|DEADLINE_EXCEEDED/i;
+
+function timedOut(symptom: CauseIdString): (evidence: EvidenceOf) => boolean {
+  return (evidence) => evidence(symptom).some((item) => TIMEOUT_WORDING.test(item.finding.summary));
+}
+
 export const CAUSE_RELATIONS: readonly CauseRelation[] = [
   {
     root: 'conntrack-exhaustion',
@@ -94,10 +115,13 @@ export const CAUSE_RELATIONS: readonly CauseRelation[] = [
     why: 'the OOM killer chose the kubelet',
     when: kubeletWasOomKilled,
   },
-  ...STARVES_NODE_DAEMONS.flatMap(([root, why]): CauseRelation[] => [
-    { root, symptom: 'container-runtime-down', why },
-    { root, symptom: 'kubelet-down', why },
-  ]),
+  ...STARVES_NODE_DAEMONS.flatMap(([root, why]): CauseRelation[] => {
+    const when = (symptom: CauseIdString) => (SLOWS_NODE_DAEMONS.has(root) ? timedOut(symptom) : undefined);
+    return [
+      { root, symptom: 'container-runtime-down', why, when: when('container-runtime-down') },
+      { root, symptom: 'kubelet-down', why, when: when('kubelet-down') },
+    ];
+  }),
   {
     root: 'io-saturation',
     symptom: 'kernel-hang',

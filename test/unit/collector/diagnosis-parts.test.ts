@@ -26,13 +26,19 @@ function checkFor(cause: CauseIdString): CheckIdString | undefined {
 }
 
 /** A critical finding of `cause`, shaped so every conditional edge holds (the OOM victim is the kubelet). */
-function heldOf(cause: CauseIdString): HeldFinding {
+/** Daemons' probes time out in these fixtures: the wording the starvation edges need (refused is tested apart). */
+const PROBE_REASON: Partial<Record<CauseIdString, string>> = {
+  'kubelet-down': ' (no answer within 5000ms)',
+  'container-runtime-down': ' (DEADLINE_EXCEEDED: Deadline exceeded)',
+};
+
+function heldOf(cause: CauseIdString, reason = PROBE_REASON[cause] ?? ''): HeldFinding {
   const check = checkFor(cause);
   const finding: Finding__Output = {
     check: check ? checkToProto(check) : 'CHECK_ID_UNSPECIFIED',
     cause: causeToProto(cause),
     severity: 'SEVERITY_CRITICAL',
-    summary: `${cause} seen`,
+    summary: `${cause} seen${reason}`,
     subject: '',
     detailsJson: cause === 'oom-kill' ? JSON.stringify({ victims: [{ pid: 1, process: 'kubelet' }] }) : '',
   } as Finding__Output;
@@ -43,7 +49,7 @@ function heldOf(cause: CauseIdString): HeldFinding {
 function diagnoseWith(causes: CauseIdString[]) {
   // The edges conditioned on an OOM kill of the kubelet need that kill among the evidence.
   if (causes.includes('kubelet-down') && causes.includes('memory-pressure')) causes = [...causes, 'oom-kill'];
-  const held = causes.filter((id) => id !== 'clock-skew').map(heldOf);
+  const held = causes.filter((id) => id !== 'clock-skew').map((id) => heldOf(id));
   const clock = causes.includes('clock-skew')
     ? { offsetMs: 60_000, rttMs: 10, samples: 5, atMs: NOW }
     : undefined;
@@ -108,6 +114,32 @@ describe('cause relations', () => {
       // Events and a measured clock offset are certain already; everything else gains from its symptoms.
       if (alone < 1) expect(rootView?.confidence).toBeGreaterThan(alone);
       else expect(rootView?.confidence).toBe(1);
+    },
+  );
+});
+
+describe('starvation and a daemon that is gone', () => {
+  it.each(['cpu-starvation', 'io-saturation', 'kernel-hang'] as const)(
+    '%s does not explain a kubelet that refuses connections (not listening is not slow)',
+    (root) => {
+      const { causes } = classify({
+        node: 'n1',
+        raised: raiseCauses(
+          [heldOf('kubelet-down', ' (ECONNREFUSED 127.0.0.1:10248)'), heldOf(root)],
+          NOW,
+          60_000,
+          undefined,
+          THRESHOLDS,
+        ),
+        lastSeenMs: NOW,
+        intervalMs: 10_000,
+        nowMs: NOW,
+        readiness: undefined,
+        fleet: () => undefined,
+      });
+      const kubelet = causes.find((cause) => cause.id === 'kubelet-down');
+      expect(kubelet?.explainedBy ?? []).not.toContain(root);
+      expect(causes.find((cause) => cause.id === root)?.explains ?? []).not.toContain('kubelet-down');
     },
   );
 });
