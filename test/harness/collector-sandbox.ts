@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { shebangNodeFlags } from '../../common/shebang-flags.js';
 import { COLLECTOR_BIN } from './collector-process.js';
 import type { ContainerSpec, PodSpec } from './deploy-manifests.js';
@@ -64,9 +65,26 @@ export function collectorSandboxCommand(
       );
     }
   }
+  // A checkout under an emptyDir's path (a CI clone in /tmp) would vanish under its tmpfs with the program in it:
+  // it is set aside in the sandbox directory first and bound back at its own path on top of the tmpfs.
+  const repository = resolve(dirname(COLLECTOR_BIN), '..', '..');
+  const hidden = emptyDirs.some((path) => repository === path || repository.startsWith(`${path}/`));
+  const aside = `${sandboxDir}/.repository`;
+  if (hidden)
+    script.push(
+      `mkdir -p ${shellQuote(aside)}`,
+      `mount --bind ${shellQuote(repository)} ${shellQuote(aside)}`,
+    );
   if (container.securityContext?.readOnlyRootFilesystem === true) script.push('mount -o remount,bind,ro /');
   // An emptyDir at its real path (e.g. /tmp): a fresh, writable tmpfs over whatever the host has there.
   for (const path of emptyDirs) script.push(`mount -t tmpfs -o mode=1777,size=64m tmpfs ${shellQuote(path)}`);
+  if (hidden) {
+    script.push(
+      `mkdir -p ${shellQuote(repository)}`,
+      `mount --bind ${shellQuote(aside)} ${shellQuote(repository)}`,
+      `mount -o remount,bind,ro ${shellQuote(repository)}`,
+    );
+  }
   if (!container.securityContext?.capabilities?.drop?.includes('ALL')) {
     throw new Error('the collector sandbox models capabilities.drop: [ALL]');
   }
