@@ -45,8 +45,8 @@ COPY cli/ cli/
 # /out is exactly what the final stage gets: dev dependencies pruned (and the empty @scope directories
 # npm prune leaves behind); of better-sqlite3's build only the addon (not the SQLite sources, object files
 # and static library, ~20 MB); of proto/ only the .proto files (the TypeScript generated from them is
-# compiled into dist/); collector/runbooks, made empty if this tree has none, so the COPY below never
-# depends on it.
+# compiled into dist/), without the benchmarks and the test harness they share (dist/bench, dist/test);
+# collector/runbooks, made empty if this tree has none, so the COPY below never depends on it.
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
  && find node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete \
@@ -58,6 +58,7 @@ RUN npm run build \
  && cd /src \
  && mkdir -p collector/runbooks /out/collector /out/proto \
  && cp -a package.json node_modules dist /out/ \
+ && rm -rf /out/dist/bench /out/dist/test \
  && cp -a collector/runbooks /out/collector/ \
  && (cd proto && find . -name '*.proto' -exec cp --parents {} /out/proto/ \;)
 
