@@ -43,14 +43,20 @@ export interface RetryPlan {
 }
 
 /** The retry that fits after a first attempt that took `elapsedMs`, or undefined if none fits. */
-export function planRetry(intervalMs: number, probeTimeoutMs: number, elapsedMs: number): RetryPlan | undefined {
+export function planRetry(
+  intervalMs: number,
+  probeTimeoutMs: number,
+  elapsedMs: number,
+): RetryPlan | undefined {
   const delayMs = Math.min(PROBE_RETRY_DELAY_MS, intervalMs * RETRY_DELAY_SHARE);
   const timeoutMs = Math.min(probeTimeoutMs, intervalMs * RETRY_BUDGET_SHARE - elapsedMs - delayMs);
   return timeoutMs >= MIN_RETRY_TIMEOUT_MS ? { delayMs, timeoutMs: Math.floor(timeoutMs) } : undefined;
 }
 
 /** One probe attempt: a value when the endpoint is healthy, a reason when not. */
-export type ProbeAttempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type ProbeAttempt<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string };
 
 export interface RetriedProbe<T> {
   /** The last attempt's outcome. */

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { HttpProbe, type HttpProbeResult } from '../probes/http-probe.js';
-import { type ProbeAttempt, probeWithRetry, type RetryClock, SYSTEM_RETRY_CLOCK } from '../probes/probe-retry.js';
+import {
+  type ProbeAttempt,
+  probeWithRetry,
+  type RetryClock,
+  SYSTEM_RETRY_CLOCK,
+} from '../probes/probe-retry.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
 import type { Signal, SignalContext } from './signal.js';

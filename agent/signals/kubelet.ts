@@ -1,7 +1,12 @@
 import { access } from 'node:fs/promises';
 import { AbsentRecheck } from '../probes/absent-recheck.js';
 import { HttpProbe } from '../probes/http-probe.js';
-import { type ProbeAttempt, probeWithRetry, type RetryClock, SYSTEM_RETRY_CLOCK } from '../probes/probe-retry.js';
+import {
+  type ProbeAttempt,
+  probeWithRetry,
+  type RetryClock,
+  SYSTEM_RETRY_CLOCK,
+} from '../probes/probe-retry.js';
 import { ProbeTracker } from '../probes/probe-tracker.js';
 import { absent, ok } from '../reading.js';
 import type { Signal, SignalContext } from './signal.js';
@@ -55,7 +60,12 @@ export function createKubeletSignal(
       );
       const consecutiveFailures = tracker.streak;
       if (result.ok) {
-        return ok({ url, latencySeconds: result.value, consecutiveFailures, ...(retried ? { retried } : {}) });
+        return ok({
+          url,
+          latencySeconds: result.value,
+          consecutiveFailures,
+          ...(retried ? { retried } : {}),
+        });
       }
       // A kubelet config on the host means a kubelet is supposed to run here, answering or not.
       const installed = await access(paths.host(config.kubeletConfigPath)).then(
@@ -65,7 +75,14 @@ export function createKubeletSignal(
       if (!tracker.expected(installed)) {
         return recheck.remember(absent(`no kubelet answers at ${url} and none is configured on this host`));
       }
-      return { status: 'down', reason: result.reason, url, latencySeconds: null, consecutiveFailures, retried };
+      return {
+        status: 'down',
+        reason: result.reason,
+        url,
+        latencySeconds: null,
+        consecutiveFailures,
+        retried,
+      };
     },
     close() {
       probe.close();
