@@ -75,13 +75,15 @@ export async function probeWithRetry<T>(
   first: () => Promise<ProbeAttempt<T>>,
   retry: (timeoutMs: number) => Promise<ProbeAttempt<T>>,
   onAttempt: (ok: boolean) => void,
+  /** Whether a failure is worth asking again: not for an endpoint that is absent from this host. */
+  worthRetrying: () => Promise<boolean> = async () => true,
 ): Promise<RetriedProbe<T>> {
   const startedAt = timing.clock.now();
   const result = await first();
   onAttempt(result.ok);
   if (result.ok) return { result, retried: false };
   const plan = planRetry(timing.intervalMs, timing.probeTimeoutMs, timing.clock.now() - startedAt);
-  if (plan === undefined) return { result, retried: false };
+  if (plan === undefined || !(await worthRetrying())) return { result, retried: false };
   await timing.clock.sleep(plan.delayMs);
   const second = await retry(plan.timeoutMs);
   onAttempt(second.ok);

@@ -38,6 +38,14 @@ export function createKubeletSignal(
     }
   }
 
+  /** A kubelet config on the host means a kubelet is supposed to run here, answering or not. */
+  function installed(): Promise<boolean> {
+    return access(paths.host(config.kubeletConfigPath)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async function retryFresh(timeoutMs: number): Promise<ProbeAttempt<number>> {
     const fresh = new HttpProbe(url, { timeoutMs });
     try {
@@ -57,6 +65,8 @@ export function createKubeletSignal(
         () => attempt(probe),
         retryFresh,
         (answered) => (answered ? tracker.succeeded() : tracker.failed()),
+        // A host with no kubelet (a laptop, CI) should learn it is absent without waiting for a retry.
+        async () => tracker.expected(await installed()),
       );
       const consecutiveFailures = tracker.streak;
       if (result.ok) {
@@ -67,12 +77,7 @@ export function createKubeletSignal(
           ...(retried ? { retried } : {}),
         });
       }
-      // A kubelet config on the host means a kubelet is supposed to run here, answering or not.
-      const installed = await access(paths.host(config.kubeletConfigPath)).then(
-        () => true,
-        () => false,
-      );
-      if (!tracker.expected(installed)) {
+      if (!tracker.expected(await installed())) {
         return recheck.remember(absent(`no kubelet answers at ${url} and none is configured on this host`));
       }
       return {

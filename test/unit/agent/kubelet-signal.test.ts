@@ -108,4 +108,15 @@ describe('kubelet signal retry', () => {
     expect(reading).toMatchObject({ status: 'down', consecutiveFailures: 2, retried: true });
     expect(reading.status === 'down' && reading.reason).toContain('ECONNREFUSED');
   });
+
+  it('a kubelet neither named, configured nor seen is absent at once, without a retry', async () => {
+    await kubelet.close();
+    const sleeps: number[] = [];
+    const clock: RetryClock = { now: () => 0, sleep: async (ms) => void sleeps.push(ms) };
+    // The default URL is not named: only a kubelet config under the (empty) host root would make it expected.
+    const signal = createKubeletSignal(contextFor(root, ['--interval', '1s']), clock);
+    signals.push(signal);
+    expect((await signal.sample()).status).toBe('absent');
+    expect(sleeps).toEqual([]);
+  });
 });
