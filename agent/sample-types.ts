@@ -217,9 +217,16 @@ export interface DnsSample {
   readonly servers: readonly DnsServerSample[];
 }
 
-export interface KubeletSample {
+/** Set on a reading whose first probe this cycle failed and was asked again (probes/probe-retry.ts). */
+export interface RetriedReading {
+  /** True when the first probe of this cycle failed and the in-cycle retry gave this reading. */
+  readonly retried?: boolean;
+}
+
+export interface KubeletSample extends RetriedReading {
   readonly url: string;
   readonly latencySeconds: number | null;
+  /** Failed healthz probes in a row, counting the in-cycle retry (two for a kubelet down one cycle). */
   readonly consecutiveFailures: number;
 }
 
@@ -230,7 +237,7 @@ export interface RuntimeCondition {
   readonly message: string;
 }
 
-export interface RuntimeSample {
+export interface RuntimeSample extends RetriedReading {
   readonly socket: string;
   /** CRI API version that answered (v1, or v1alpha2 on older runtimes). */
   readonly apiVersion: string | null;
@@ -241,7 +248,7 @@ export interface RuntimeSample {
   readonly consecutiveFailures: number;
 }
 
-export interface ApiServerSample {
+export interface ApiServerSample extends RetriedReading {
   readonly url: string;
   /** HTTP status of GET /readyz; 401/403 still prove the server is reachable. */
   readonly httpStatus: number | null;

@@ -2,7 +2,10 @@ import type { Finding } from '../finding.js';
 import type { Check } from './check.js';
 import { finding } from './check.js';
 
-/** Kubelet healthz and API server reachability: failing N probes in a row. */
+/**
+ * Kubelet healthz and API server reachability: failing N probes in a row. The signals retry a failed probe
+ * once within the cycle (probes/probe-retry.ts), so the default of 2 is met in the first failing cycle.
+ */
 export const endpointChecks: Check = ({ kubelet, apiserver }, t) => {
   const findings: Finding[] = [];
   const kubeletLimit = t['kubelet-failures'];

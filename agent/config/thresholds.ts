@@ -111,17 +111,20 @@ export const THRESHOLD_SPECS = {
   'kubelet-failures': {
     kind: 'count',
     default: 2,
-    description: 'Consecutive failed kubelet healthz probes before kubelet-down.',
+    description:
+      'Consecutive failed kubelet healthz probes before kubelet-down; a failed probe is retried once within the cycle, so 2 is reached in one cycle.',
   },
   'runtime-failures': {
     kind: 'count',
     default: 2,
-    description: 'Consecutive failed CRI Status calls before container-runtime-down.',
+    description:
+      'Consecutive failed CRI Status calls before container-runtime-down (a failed call is retried once within the cycle).',
   },
   'apiserver-failures': {
     kind: 'count',
     default: 2,
-    description: 'Consecutive failed API server probes before apiserver-unreachable.',
+    description:
+      'Consecutive failed API server probes before apiserver-unreachable (a failed probe is retried once within the cycle).',
   },
   'certificate-warning-seconds': {
     kind: 'seconds',

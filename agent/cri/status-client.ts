@@ -41,6 +41,11 @@ export interface CriStatus {
   readonly latencySeconds: number;
 }
 
+export interface ConnectOptions {
+  /** A connection of its own, not shared with other channels to the socket (the in-cycle retry). */
+  readonly fresh?: boolean;
+}
+
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
 }
@@ -72,12 +77,18 @@ export class CriStatusClient {
    * already load tls and http), a share of the 64 MiB budget a host with no container runtime (a
    * laptop, CI) should not pay.
    */
-  static async connect(socketPath: string, deadlineMs: number): Promise<CriStatusClient> {
+  static async connect(
+    socketPath: string,
+    deadlineMs: number,
+    { fresh = false }: ConnectOptions = {},
+  ): Promise<CriStatusClient> {
     const [grpc, methods] = await Promise.all([import('@grpc/grpc-js'), loadStatusMethods()]);
     const client = new grpc.Client(
       `unix://${socketPath}`,
       grpc.credentials.createInsecure(),
-      CHANNEL_OPTIONS,
+      // grpc-js shares connections (subchannels) between channels to the same target: a "fresh" client
+      // would otherwise reuse the kept channel's broken connection and its reconnect backoff.
+      fresh ? { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 } : CHANNEL_OPTIONS,
     );
     return new CriStatusClient(grpc, client, methods, deadlineMs);
   }

@@ -15,6 +15,11 @@ export class ProbeTracker {
     return this.failures;
   }
 
+  /** Failed probes in a row so far (attempts, so an in-cycle retry counts too). */
+  get streak(): number {
+    return this.failures;
+  }
+
   /** Counts a failure; returns the streak length. */
   failed(): number {
     this.failures += 1;

@@ -17,6 +17,12 @@ const PROBE_TIMEOUT_MS = 1_000;
 const DEFAULT_HEALTHZ_PORT = 10248;
 const DEFAULT_KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
 const KUBELET_FAILURES = 2;
+/**
+ * --once samples twice, and a failure that comes back at once (an HTTP error, a refused connection) is asked
+ * again within the cycle: four failed attempts in a row. A hang is not retried here: its 1 s timeout uses up
+ * the whole 1 s --once gap (agent/probes/probe-retry.ts), so it fails once per cycle.
+ */
+const FAST_FAILURE_ATTEMPTS = 4;
 
 function kubeletArgs(endpoint: FakeEndpoint, extra: readonly string[] = []): string[] {
   return ['--kubelet-healthz-url', `${endpoint.origin}/healthz`, '--probe-timeout', PROBE_TIMEOUT, ...extra];
@@ -60,7 +66,7 @@ describe('kubelet healthz probe', () => {
     expect(findingsFor(report, 'kubelet-down')).toEqual([]);
   });
 
-  it('a healthz that accepts and never answers is down, and kubelet-down after two failures', async () => {
+  it('a healthz that accepts and never answers is down, and kubelet-down after two failures (no room to retry)', async () => {
     const kubelet = await start();
     kubelet.behave({ kind: 'hang' });
     const report = await agentOnce(kubeletArgs(kubelet));
@@ -91,8 +97,14 @@ describe('kubelet healthz probe', () => {
     kubelet.behave({ kind: 'answer', status: 500, body: '[-]ping failed\nhealthz check failed' });
     const report = await agentOnce(kubeletArgs(kubelet));
     const reading = kubeletOf(report);
-    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: KUBELET_FAILURES });
+    expect(reading).toMatchObject({
+      status: 'down',
+      consecutiveFailures: FAST_FAILURE_ATTEMPTS,
+      retried: true,
+    });
     expect(reading.status === 'down' && reading.reason).toContain('HTTP 500');
+    // Each cycle's failed probe was asked again.
+    expect(kubelet.requests).toHaveLength(FAST_FAILURE_ATTEMPTS);
     expect(findingsFor(report, 'kubelet-down')).toHaveLength(1);
   });
 
@@ -102,7 +114,11 @@ describe('kubelet healthz probe', () => {
     expect(await listening(kubelet.port)).toBe(false);
     const report = await agentOnce(kubeletArgs(kubelet));
     const reading = kubeletOf(report);
-    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: KUBELET_FAILURES });
+    expect(reading).toMatchObject({
+      status: 'down',
+      consecutiveFailures: FAST_FAILURE_ATTEMPTS,
+      retried: true,
+    });
     expect(reading.status === 'down' && reading.reason).toContain('ECONNREFUSED');
     expect(findingsFor(report, 'kubelet-down')).toHaveLength(1);
   });

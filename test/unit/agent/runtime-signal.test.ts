@@ -16,6 +16,7 @@ import { CRI_API_VERSIONS, type CriApiVersion } from '../../../agent/cri/api-ver
 import { RUNTIME_READY } from '../../../agent/cri/runtime-conditions.js';
 import { WELL_KNOWN_CRI_SOCKETS } from '../../../agent/cri/socket-discovery.js';
 import { loadStatusMethods } from '../../../agent/cri/status-methods.js';
+import type { RetryClock } from '../../../agent/probes/probe-retry.js';
 import type { RuntimeCondition } from '../../../agent/sample-types.js';
 import { createRuntimeSignal, NO_RUNTIME_SOCKET_REASON } from '../../../agent/signals/runtime.js';
 import type { Signal } from '../../../agent/signals/signal.js';
@@ -138,8 +139,19 @@ async function fake(hostPath: string, versions?: readonly CriApiVersion[], initi
 }
 
 /** The signal as the agent makes it, from real flags, with --host-root at the test's temp root. */
-function runtimeSignal(args: readonly string[] = []): Signal<'runtime'> {
-  const signal = createRuntimeSignal(contextFor(root, ['--probe-timeout', `${PROBE_TIMEOUT_MS}ms`, ...args]));
+/**
+ * The in-cycle retry's pause goes through this clock, which never waits: `onSleep` is where a test
+ * changes what the runtime answers to the retry.
+ */
+function noWaitClock(onSleep: () => void = () => {}): RetryClock {
+  return { now: () => 0, sleep: async () => onSleep() };
+}
+
+function runtimeSignal(args: readonly string[] = [], clock: RetryClock = noWaitClock()): Signal<'runtime'> {
+  const signal = createRuntimeSignal(
+    contextFor(root, ['--probe-timeout', `${PROBE_TIMEOUT_MS}ms`, ...args]),
+    clock,
+  );
   signals.push(signal);
   return signal;
 }
@@ -205,24 +217,43 @@ describe('runtime signal over real gRPC on a unix socket', () => {
     });
   });
 
-  it('a runtime that never answers is down at the deadline, counting failures, and ok once it answers', async () => {
+  it('a runtime that never answers is down at the deadline in the first cycle (call and its retry), and ok once it answers', async () => {
     const runtime = await fake('/cri.sock', ['v1'], { kind: 'hang' });
     const signal = runtimeSignal(['--cri-socket', '/cri.sock']);
     const first = await signal.sample();
     expect(first).toMatchObject({
       status: 'down',
       socket: '/cri.sock',
-      consecutiveFailures: 1,
+      consecutiveFailures: 2,
+      retried: true,
       latencySeconds: null,
     });
     expect(first.status === 'down' && first.reason).toBe(
       `no answer to RuntimeService/Status within ${PROBE_TIMEOUT_MS}ms (DEADLINE_EXCEEDED)`,
     );
-    expect(await signal.sample()).toMatchObject({ status: 'down', consecutiveFailures: 2 });
+    expect(await signal.sample()).toMatchObject({ status: 'down', consecutiveFailures: 4 });
     // The calls reached the runtime: this is a hung runtime, not a missing one.
-    expect(runtime.calls).toEqual(['v1', 'v1']);
+    expect(runtime.calls).toEqual(['v1', 'v1', 'v1', 'v1']);
     runtime.behave({ kind: 'answer', conditions: [READY, NETWORK_OK] });
     expect(await signal.sample()).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+  });
+
+  it('a runtime that misses one call and answers the retry stays ok, marked retried', async () => {
+    const runtime = await fake('/cri.sock', ['v1'], { kind: 'hang' });
+    const answer = () => runtime.behave({ kind: 'answer', conditions: [READY, NETWORK_OK] });
+    const signal = runtimeSignal(['--cri-socket', '/cri.sock'], noWaitClock(answer));
+    const reading = await signal.sample();
+    expect(reading).toMatchObject({
+      status: 'ok',
+      consecutiveFailures: 0,
+      retried: true,
+      runtimeReady: true,
+    });
+    expect(runtime.calls).toEqual(['v1', 'v1']);
+    const next = await signal.sample();
+    expect(next).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(next.status === 'ok' && next.retried).toBeUndefined();
+    expect(runtime.calls).toEqual(['v1', 'v1', 'v1']);
   });
 
   it('a found socket that is removed is down (not absent), and ok again when the runtime is back', async () => {
@@ -231,9 +262,9 @@ describe('runtime signal over real gRPC on a unix socket', () => {
     expect(await signal.sample()).toMatchObject({ status: 'ok', socket: CONTAINERD_SOCKET });
     await runtime.stop();
     const gone = await signal.sample();
-    expect(gone).toMatchObject({ status: 'down', socket: CONTAINERD_SOCKET, consecutiveFailures: 1 });
+    expect(gone).toMatchObject({ status: 'down', socket: CONTAINERD_SOCKET, consecutiveFailures: 2 });
     expect(gone.status === 'down' && gone.reason).toBe(`${join(root, CONTAINERD_SOCKET)}: no such file`);
-    expect(await signal.sample()).toMatchObject({ status: 'down', consecutiveFailures: 2 });
+    expect(await signal.sample()).toMatchObject({ status: 'down', consecutiveFailures: 4 });
     await fake(CONTAINERD_SOCKET);
     const back = await waitFor('the runtime to answer again', async () => {
       const reading = await signal.sample();
@@ -273,7 +304,7 @@ describe('runtime signal over real gRPC on a unix socket', () => {
 
   it('a configured socket that does not exist is down from the first cycle', async () => {
     const reading = await runtimeSignal(['--cri-socket', '/run/missing.sock']).sample();
-    expect(reading).toMatchObject({ status: 'down', socket: '/run/missing.sock', consecutiveFailures: 1 });
+    expect(reading).toMatchObject({ status: 'down', socket: '/run/missing.sock', consecutiveFailures: 2 });
     expect(reading.status === 'down' && reading.reason).toBe(
       `${join(root, 'run/missing.sock')}: no such file`,
     );
@@ -299,7 +330,7 @@ describe('runtime signal over real gRPC on a unix socket', () => {
       `${CONTAINERD_SOCKET} is not a CRI runtime: it serves neither runtime.v1 nor runtime.v1alpha2 RuntimeService/Status (UNIMPLEMENTED)`,
     );
     const named = await runtimeSignal(['--cri-socket', CONTAINERD_SOCKET]).sample();
-    expect(named).toMatchObject({ status: 'down', consecutiveFailures: 1 });
+    expect(named).toMatchObject({ status: 'down', consecutiveFailures: 2 });
     expect(named.status === 'down' && named.reason).toContain('(UNIMPLEMENTED)');
   });
 
@@ -316,7 +347,7 @@ describe('runtime signal over real gRPC on a unix socket', () => {
     await once(listener, 'exit');
     expect(existsSync(path)).toBe(true);
     const reading = await runtimeSignal(['--cri-socket', '/cri.sock']).sample();
-    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: 1 });
+    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: 2 });
     expect(reading.status === 'down' && reading.reason).toMatch(/^UNAVAILABLE: .*ECONNREFUSED/);
   });
 });
