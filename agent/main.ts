@@ -5,9 +5,8 @@
 // generation small for a program whose live set is a few MiB (--no-expose-wasm only silences the warning
 // lite mode prints otherwise; the agent has no WebAssembly). `npm run bench` measures both; the bench
 // and the test harness read the flags from this line (common/shebang-flags.ts), so they run what ships.
-import { parseFlags } from '../common/cli/parse-flags.js';
-import { renderUsage } from '../common/cli/usage.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import { readCommandLine } from '../common/cli/command-line.js';
+import { EXIT_FAILURE, EXIT_OK } from '../common/cli/usage-error.js';
 import { createLogger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
 import { buildAgentConfig } from './config/agent-config.js';
@@ -23,25 +22,13 @@ const SYNOPSIS = [
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
-  let config: ReturnType<typeof buildAgentConfig>;
-  try {
-    const flags = parseFlags(AGENT_FLAGS, argv, process.env);
-    if (flags.boolean('help')) {
-      process.stdout.write(renderUsage(PROGRAM, SYNOPSIS, AGENT_FLAGS));
-      return EXIT_OK;
-    }
-    if (flags.boolean('version')) {
-      process.stdout.write(`${PROGRAM} ${VERSION}\n`);
-      return EXIT_OK;
-    }
-    config = buildAgentConfig(flags, process.env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${PROGRAM}: ${error.message}\nTry '${PROGRAM} --help'.\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandLine(
+    { program: PROGRAM, synopsis: SYNOPSIS, flags: AGENT_FLAGS, version: VERSION },
+    argv,
+    (flags) => buildAgentConfig(flags, process.env),
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
 
   const paths = new HostPaths(config.hostRoot);
   if (config.once) {

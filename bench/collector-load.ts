@@ -31,10 +31,10 @@ import { type LinkCodec, loadLinkCodec } from '../agent/link/link-codec.js';
 import { LINK_DEFAULTS } from '../agent/link/link-tuning.js';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../collector/ingest/wire-limits.js';
 import { formatBytes } from '../common/bytes.js';
+import { readCommandLine } from '../common/cli/command-line.js';
 import type { FlagSpec } from '../common/cli/flag-spec.js';
-import { parseFlags } from '../common/cli/parse-flags.js';
-import { renderUsage } from '../common/cli/usage.js';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import type { ParsedFlags } from '../common/cli/parse-flags.js';
+import { EXIT_FAILURE, UsageError } from '../common/cli/usage-error.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
 import { AckWindow, type LatencySummary } from './lib/ack-window.js';
 import { type CollectorDelta, collectorDelta, scrapeCollectorFigures } from './lib/collector-figures.js';
@@ -195,9 +195,7 @@ function duration(text: string, flag: string, minMs: number, maxMs: number): num
   return ms;
 }
 
-function settingsFrom(argv: readonly string[]): Settings | 'help' {
-  const flags = parseFlags(FLAGS, argv, process.env);
-  if (flags.boolean('help')) return 'help';
+function settingsFrom(flags: ParsedFlags): Settings {
   const streams = positiveIntegers(flags.string('streams') ?? DEFAULT_STREAMS.join(','), 'streams').filter(
     (count) => count > 0,
   );
@@ -445,21 +443,13 @@ function verdicts(results: readonly RunResult[]): string[] {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let settings: Settings;
-  try {
-    const parsed = settingsFrom(argv);
-    if (parsed === 'help') {
-      process.stdout.write(renderUsage('npm run bench:collector --', ['[flags]'], FLAGS));
-      return 0;
-    }
-    settings = parsed;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${PROGRAM}: ${error.message} (see --help)\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandLine(
+    { program: PROGRAM, invocation: 'npm run bench:collector --', synopsis: ['[flags]'], flags: FLAGS },
+    argv,
+    settingsFrom,
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const settings = read.config;
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
 

@@ -18,10 +18,10 @@
  */
 import { loadavg, release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readCommandLine } from '../common/cli/command-line.js';
 import type { FlagSpec } from '../common/cli/flag-spec.js';
-import { parseFlags } from '../common/cli/parse-flags.js';
-import { renderUsage } from '../common/cli/usage.js';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import type { ParsedFlags } from '../common/cli/parse-flags.js';
+import { EXIT_FAILURE, UsageError } from '../common/cli/usage-error.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
 import { DiagnosisRig } from '../test/harness/diagnosis-e2e.js';
 import { FAULT_NAMES, type FaultName, type FaultScenario, faultScenario } from './lib/diagnosis-faults.js';
@@ -83,9 +83,7 @@ interface Trial {
   readonly pipelineMs: number;
 }
 
-function settingsFrom(argv: readonly string[]): Settings | 'help' {
-  const flags = parseFlags(FLAGS, argv, process.env);
-  if (flags.boolean('help')) return 'help';
+function settingsFrom(flags: ParsedFlags): Settings {
   const trialsText = flags.string('trials') ?? String(DEFAULT_TRIALS);
   const trials = Number(trialsText);
   if (!/^\d+$/.test(trialsText) || trials < 1) {
@@ -277,21 +275,13 @@ function verdicts(results: readonly FaultResult[], intervalMs: number) {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let settings: Settings;
-  try {
-    const parsed = settingsFrom(argv);
-    if (parsed === 'help') {
-      process.stdout.write(renderUsage('npm run bench:fault-to-cause --', ['[flags]'], FLAGS));
-      return 0;
-    }
-    settings = parsed;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${PROGRAM}: ${error.message} (see --help)\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandLine(
+    { program: PROGRAM, invocation: 'npm run bench:fault-to-cause --', synopsis: ['[flags]'], flags: FLAGS },
+    argv,
+    settingsFrom,
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const settings = read.config;
   if (process.getuid?.() !== 0) {
     process.stderr.write(`${PROGRAM}: needs root (namespaces, tmpfs mounts), as the end-to-end tests do\n`);
     return EXIT_FAILURE;

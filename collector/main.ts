@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { parseFlags } from '../common/cli/parse-flags.js';
-import { renderUsage } from '../common/cli/usage.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../common/cli/usage-error.js';
+import { readCommandLine } from '../common/cli/command-line.js';
+import { EXIT_FAILURE, EXIT_OK } from '../common/cli/usage-error.js';
 import { createLogger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
-import { buildCollectorConfig, type CollectorConfig } from './config/collector-config.js';
+import { buildCollectorConfig } from './config/collector-config.js';
 import { COLLECTOR_FLAGS } from './config/collector-flags.js';
 import { routeGrpcLogs } from './grpc/grpc-logging.js';
 import { startCollector } from './start-collector.js';
@@ -14,25 +13,13 @@ const PROGRAM = 'nodedoc-collector';
 const SYNOPSIS = ['[--grpc-listen HOST:PORT] [--http-listen HOST:PORT] [--data-dir DIR] [flags]'];
 
 async function main(argv: readonly string[]): Promise<number> {
-  let config: CollectorConfig;
-  try {
-    const flags = parseFlags(COLLECTOR_FLAGS, argv, process.env);
-    if (flags.boolean('help')) {
-      process.stdout.write(renderUsage(PROGRAM, SYNOPSIS, COLLECTOR_FLAGS));
-      return EXIT_OK;
-    }
-    if (flags.boolean('version')) {
-      process.stdout.write(`${PROGRAM} ${VERSION}\n`);
-      return EXIT_OK;
-    }
-    config = buildCollectorConfig(flags);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${PROGRAM}: ${error.message}\nTry '${PROGRAM} --help'.\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const read = readCommandLine(
+    { program: PROGRAM, synopsis: SYNOPSIS, flags: COLLECTOR_FLAGS, version: VERSION },
+    argv,
+    buildCollectorConfig,
+  );
+  if ('exitCode' in read) return read.exitCode;
+  const { config } = read;
 
   const logger = createLogger(PROGRAM, config.logLevel);
   routeGrpcLogs(logger);
