@@ -14,6 +14,7 @@ import { collectorError } from '../errors.js';
 import type { EventStreamMetrics } from '../metrics/event-stream-metrics.js';
 import { DiagnosisFeed } from '../query/diagnosis-feed.js';
 import type { WatchRegistry } from '../query/watch-diagnoses.js';
+import { drainedOrEnded } from '../stream-drained.js';
 import { summaryToJson } from '../views/json-view.js';
 
 /**
@@ -103,19 +104,8 @@ export class EventStreamSession {
   private async deliver(node: string): Promise<void> {
     const entry = this.deps.board.entry(node);
     if (!entry || this.ended) return;
-    if (!this.response.write(eventFrame(WATCH_EVENT_NODE, summaryToJson(entry)))) await this.drained();
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.response.off('drain', done);
-        this.response.off('close', done);
-        resolve();
-      };
-      this.response.on('drain', done);
-      this.response.on('close', done);
-    });
+    if (!this.response.write(eventFrame(WATCH_EVENT_NODE, summaryToJson(entry))))
+      await drainedOrEnded(this.response, 'close');
   }
 
   private close(): void {

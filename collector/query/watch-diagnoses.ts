@@ -5,6 +5,7 @@ import type { NodeDetail } from '../../proto/gen/nodedoc/v1/NodeDetail.js';
 import type { WatchDiagnosesRequest__Output } from '../../proto/gen/nodedoc/v1/WatchDiagnosesRequest.js';
 import type { CollectorState } from '../collector-state.js';
 import type { DiagnosisBoard } from '../diagnosis/diagnosis-board.js';
+import { drainedOrEnded } from '../stream-drained.js';
 import { toCollectorError } from '../to-collector-error.js';
 import { detailToProto } from '../views/proto-view.js';
 import { DiagnosisFeed } from './diagnosis-feed.js';
@@ -87,7 +88,7 @@ export class WatchSession {
   private async deliver(node: string): Promise<void> {
     const detail = await this.deps.state.require().views.detail(node);
     if (!detail || this.ended) return;
-    if (!this.call.write(detailToProto(detail))) await this.drained();
+    if (!this.call.write(detailToProto(detail))) await drainedOrEnded(this.call, 'cancelled');
   }
 
   private fail(error: unknown): void {
@@ -97,18 +98,6 @@ export class WatchSession {
       this.close();
       this.call.emit('error', failure.grpc());
     }
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.call.off('drain', done);
-        this.call.off('cancelled', done);
-        resolve();
-      };
-      this.call.on('drain', done);
-      this.call.on('cancelled', done);
-    });
   }
 
   private close(): void {
