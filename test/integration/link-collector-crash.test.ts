@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TimelinePointJson } from '../../common/api/http-v1.js';
-import type { RunningAgent } from '../harness/agent-process.js';
 import { CollectorProcess, stablePort } from '../harness/collector-process.js';
 import { waitFor } from '../harness/wait-for.js';
 import {
   agentLogged,
   agentMetric,
-  killAgent,
+  linkScene,
   POLL,
   sequencesThrough,
   spoolOnDisk,
@@ -32,22 +28,16 @@ const REPORTS_BEFORE_CRASH = 15;
 const OUTAGE_MS = 5_000;
 const INTERVAL = '200ms';
 
-const spoolDir = mkdtempSync(join(tmpdir(), 'nodedoc-e2e-crash-spool-'));
-let collector: CollectorProcess | undefined;
-let agent: RunningAgent | undefined;
-
-afterAll(async () => {
-  await killAgent(agent);
-  await collector?.dispose();
-  rmSync(spoolDir, { recursive: true, force: true });
-});
+const scene = linkScene('crash');
+const { spoolDir } = scene;
 
 describe('the collector SIGKILLed mid-stream and restarted on the same data dir', () => {
   it('keeps every report stored before the crash, stores none twice, and has no gap after the replay', async () => {
-    collector = await CollectorProcess.start({ grpcPort: await stablePort() });
+    const first = await CollectorProcess.start({ grpcPort: await stablePort() });
+    scene.collector = first;
     const running = await startLinkAgent([
       '--collector',
-      collector.grpcTarget,
+      first.grpcTarget,
       '--spool-dir',
       spoolDir,
       '--node-name',
@@ -55,8 +45,7 @@ describe('the collector SIGKILLed mid-stream and restarted on the same data dir'
       '--interval',
       INTERVAL,
     ]);
-    agent = running;
-    const first = collector;
+    scene.agent = running;
     await waitFor(
       `${REPORTS_BEFORE_CRASH} reports stored`,
       async () => ((await first.ingest(NODE))?.received ?? 0) >= REPORTS_BEFORE_CRASH || undefined,
@@ -88,8 +77,8 @@ describe('the collector SIGKILLed mid-stream and restarted on the same data dir'
     const spooledDuringOutage = await agentMetric(running, 'nodedoc_agent_spool_reports');
     expect(spooledDuringOutage).toBeGreaterThanOrEqual(10);
 
-    collector = await first.restart();
-    const second = collector;
+    const second = await first.restart();
+    scene.collector = second;
     expect(second.grpcPort).toBe(first.grpcPort);
     expect(second.logged('store open; serving')?.nodes).toBe(1);
     // Everything the collector had before it died is there the moment it is back, before any replay.
@@ -106,7 +95,7 @@ describe('the collector SIGKILLed mid-stream and restarted on the same data dir'
       POLL,
     );
     expect(await running.stop()).toBe(0);
-    agent = undefined;
+    scene.agent = undefined;
 
     // Every report the agent ever numbered is stored, exactly once, in order.
     const spool = await spoolOnDisk(spoolDir);

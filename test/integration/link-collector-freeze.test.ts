@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LINK_DEFAULTS } from '../../agent/link/link-tuning.js';
-import type { RunningAgent } from '../harness/agent-process.js';
 import { CollectorProcess } from '../harness/collector-process.js';
 import { waitFor } from '../harness/wait-for.js';
 import {
   agentLogged,
   agentMetric,
-  killAgent,
+  linkScene,
   sequencesThrough,
   spoolOnDisk,
   startLinkAgent,
@@ -38,23 +34,15 @@ const PING_TIMEOUT_TRACE = 'Ping timeout passed without response';
 /** Reports the agent spools while the collector is frozen (one per interval). */
 const SPOOLED_WHILE_FROZEN = 2;
 
-const spoolDir = mkdtempSync(join(tmpdir(), 'nodedoc-e2e-freeze-spool-'));
-let collector: CollectorProcess | undefined;
-let agent: RunningAgent | undefined;
-
-afterAll(async () => {
-  await killAgent(agent);
-  // dispose() thaws a frozen collector before killing it.
-  await collector?.dispose();
-  rmSync(spoolDir, { recursive: true, force: true });
-});
+const scene = linkScene('freeze');
+const { spoolDir } = scene;
 
 describe('the collector frozen with SIGSTOP', () => {
   it('is found dead by the agent keepalive, which spools meanwhile; after SIGCONT every report arrives without a gap', async () => {
     expect(LINK_DEFAULTS.watchdogIntervals * INTERVAL_MS).toBeGreaterThan(KEEPALIVE_VERDICT_MS);
     expect(LINK_DEFAULTS.watchdogMinMs).toBeLessThan(LINK_DEFAULTS.watchdogIntervals * INTERVAL_MS);
     const frozen = await CollectorProcess.start();
-    collector = frozen;
+    scene.collector = frozen;
     const running = await startLinkAgent(
       [
         '--collector',
@@ -71,7 +59,7 @@ describe('the collector frozen with SIGSTOP', () => {
       // grpc-js writes its keepalive trace to stderr: the ping that went unanswered, seen from inside.
       { GRPC_TRACE: 'keepalive', GRPC_VERBOSITY: 'DEBUG' },
     );
-    agent = running;
+    scene.agent = running;
     let stderr = '';
     running.child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -124,7 +112,7 @@ describe('the collector frozen with SIGSTOP', () => {
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     expect(await running.stop()).toBe(0);
-    agent = undefined;
+    scene.agent = undefined;
 
     const spool = await spoolOnDisk(spoolDir);
     expect(spool.pending).toBe(0);

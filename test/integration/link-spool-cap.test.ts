@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIN_SPOOL_MAX_BYTES } from '../../agent/link/spool.js';
 import { formatBytes } from '../../common/bytes.js';
-import type { RunningAgent } from '../harness/agent-process.js';
 import { CollectorProcess, stablePort } from '../harness/collector-process.js';
 import { waitFor } from '../harness/wait-for.js';
 import {
   agentLogged,
   agentMetric,
-  killAgent,
+  linkScene,
   POLL,
   sequencesThrough,
   spoolOnDisk,
@@ -31,20 +27,13 @@ const DROPPED_AT_LEAST = 16;
 const SPOOL_FULL_WARNING =
   'spool full: dropping the oldest unsent reports (warned once until it drains to half)';
 
-const spoolDir = mkdtempSync(join(tmpdir(), 'nodedoc-e2e-spool-cap-'));
-let collector: CollectorProcess | undefined;
-let agent: RunningAgent | undefined;
-
-afterAll(async () => {
-  await killAgent(agent);
-  await collector?.dispose();
-  rmSync(spoolDir, { recursive: true, force: true });
-});
+const scene = linkScene('spool-cap');
+const { spoolDir } = scene;
 
 describe('the spool cap hit while the collector is down', () => {
   it('drops the oldest reports, counts and logs them, and the collector counts exactly those as gaps', async () => {
     const first = await CollectorProcess.start({ grpcPort: await stablePort() });
-    collector = first;
+    scene.collector = first;
     const running = await startLinkAgent([
       '--collector',
       first.grpcTarget,
@@ -57,7 +46,7 @@ describe('the spool cap hit while the collector is down', () => {
       '--interval',
       INTERVAL,
     ]);
-    agent = running;
+    scene.agent = running;
     await waitFor(
       '10 reports stored',
       async () => ((await first.ingest(NODE))?.received ?? 0) >= 10 || undefined,
@@ -82,8 +71,8 @@ describe('the spool cap hit while the collector is down', () => {
     expect(agentLogged(running, SPOOL_FULL_WARNING)).toHaveLength(1);
     expect(await agentMetric(running, 'nodedoc_agent_spool_bytes')).toBeLessThanOrEqual(MIN_SPOOL_MAX_BYTES);
 
-    collector = await first.restart();
-    const second = collector;
+    const second = await first.restart();
+    scene.collector = second;
     await waitFor(
       'the agent to reconnect and the spool to drain',
       async () =>
@@ -99,7 +88,7 @@ describe('the spool cap hit while the collector is down', () => {
     // Nothing is dropped once the collector takes reports again, so this is the final count.
     const dropped = await agentMetric(running, 'nodedoc_agent_spool_dropped_reports_total');
     expect(await running.stop()).toBe(0);
-    agent = undefined;
+    scene.agent = undefined;
 
     const spool = await spoolOnDisk(spoolDir);
     expect(spool.pending).toBe(0);

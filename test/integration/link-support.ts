@@ -3,13 +3,16 @@
  * with what those tests read from it — its /metrics figures, its log, and its spool as the next start
  * would find it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { afterAll } from 'vitest';
 import { SPOOL_SUBDIR } from '../../agent/link/agent-link.js';
 import { DiskSpoolStorage } from '../../agent/link/disk-spool-storage.js';
 import { Spool } from '../../agent/link/spool.js';
 import { type RunningAgent, startAgent } from '../harness/agent-process.js';
-import { killOnExit } from '../harness/collector-process.js';
+import { type CollectorProcess, killOnExit } from '../harness/collector-process.js';
 import { samplesOf, scrape } from '../harness/metrics-text.js';
 
 /** Probes that give up fast on this host (no kubelet, runtime or DNS target), so cycles keep their pace. */
@@ -33,6 +36,32 @@ export async function killAgent(agent: RunningAgent | undefined): Promise<void> 
   if (agent === undefined || agent.child.exitCode !== null || agent.child.signalCode !== null) return;
   agent.child.kill('SIGKILL');
   await new Promise((resolve) => agent.child.once('exit', resolve));
+}
+
+/** What a link test file runs: a spool directory of its own, and the agent and collector processes it started. */
+export interface LinkScene {
+  readonly spoolDir: string;
+  collector: CollectorProcess | undefined;
+  /** Set back to undefined once the test stopped the agent itself. */
+  agent: RunningAgent | undefined;
+}
+
+/**
+ * A scene for one test file, torn down after it whatever happened: the agent killed, the collector disposed of
+ * (thawed first if frozen), the spool directory removed.
+ */
+export function linkScene(name: string): LinkScene {
+  const scene: LinkScene = {
+    spoolDir: mkdtempSync(join(tmpdir(), `nodedoc-e2e-${name}-spool-`)),
+    collector: undefined,
+    agent: undefined,
+  };
+  afterAll(async () => {
+    await killAgent(scene.agent);
+    await scene.collector?.dispose();
+    rmSync(scene.spoolDir, { recursive: true, force: true });
+  });
+  return scene;
 }
 
 /** One unlabelled figure from the agent's /metrics (counters and gauges of the link and spool). */
