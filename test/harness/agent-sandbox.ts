@@ -1,6 +1,6 @@
-import { shebangNodeFlags } from '../../common/shebang-flags.js';
 import { AGENT_BIN } from './agent-process.js';
 import type { ContainerSpec, PodSpec } from './deploy-manifests.js';
+import { sandboxCommand, shellQuote } from './sandbox-command.js';
 
 /**
  * Runs the built agent the way the DaemonSet's container spec says a container runtime would, without one:
@@ -25,10 +25,6 @@ export interface AgentSandboxSpec {
   readonly hostPathOverrides?: Readonly<Record<string, string>>;
   /** Capabilities to add instead of the spec's, for a negative control (e.g. [] to drop SYSLOG). */
   readonly capabilitiesOverride?: readonly string[];
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
@@ -62,28 +58,12 @@ export function agentSandboxCommand(spec: AgentSandboxSpec, args: readonly strin
   if (!drop.includes('ALL')) throw new Error('the sandbox models capabilities.drop: [ALL] only');
   const bounding = ['-all', ...add.map((capability) => `+${capability.toLowerCase()}`)].join(',');
   const noNewPrivs = container.securityContext?.allowPrivilegeEscalation === false ? ['--no-new-privs'] : [];
-  script.push(
-    [
-      'exec setpriv',
-      ...noNewPrivs,
-      '--inh-caps=-all',
-      `--bounding-set=${bounding}`,
-      '--',
-      shellQuote(process.execPath),
-      ...shebangNodeFlags(AGENT_BIN).map(shellQuote),
-      shellQuote(AGENT_BIN),
-      '"$@"',
-    ].join(' '),
-  );
-
-  const rewritten = args.map((arg) => {
-    const match = /^(--[\w-]+)=(.*)$/.exec(arg);
-    return match?.[2] !== undefined && mountPaths.includes(match[2])
-      ? `${match[1]}=${sandboxDir}${match[2]}`
-      : arg;
+  return sandboxCommand({
+    script,
+    setprivArgs: [...noNewPrivs, '--inh-caps=-all', `--bounding-set=${bounding}`],
+    bin: AGENT_BIN,
+    mountPaths,
+    sandboxDir,
+    args,
   });
-  return [
-    'unshare',
-    ['--mount', '--propagation', 'private', '--', 'sh', '-c', script.join('\n'), 'sh', ...rewritten],
-  ];
 }

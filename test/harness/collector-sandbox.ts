@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
-import { shebangNodeFlags } from '../../common/shebang-flags.js';
 import { COLLECTOR_BIN } from './collector-process.js';
 import type { ContainerSpec, PodSpec } from './deploy-manifests.js';
+import { sandboxCommand, shellQuote } from './sandbox-command.js';
 
 /**
  * Runs the built collector the way deploy/collector-deployment.yaml's security context says a container
@@ -21,10 +21,6 @@ export interface CollectorSandboxSpec {
   readonly sandboxDir: string;
   /** Directory that stands in for the PersistentVolumeClaim's volume. */
   readonly volumeDir: string;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The [file, argv] to spawn; `--flag=VALUE` args naming a mount path are rewritten under the sandbox. */
@@ -90,30 +86,19 @@ export function collectorSandboxCommand(
   }
   const groups = security.fsGroup !== undefined ? [`--groups=${security.fsGroup}`] : ['--clear-groups'];
   const noNewPrivs = container.securityContext?.allowPrivilegeEscalation === false ? ['--no-new-privs'] : [];
-  script.push(
-    [
-      'exec setpriv',
+  return sandboxCommand({
+    script,
+    setprivArgs: [
       `--reuid=${security.runAsUser}`,
       `--regid=${security.runAsGroup}`,
       ...groups,
       ...noNewPrivs,
       '--inh-caps=-all',
       '--bounding-set=-all',
-      '--',
-      shellQuote(process.execPath),
-      ...shebangNodeFlags(COLLECTOR_BIN).map(shellQuote),
-      shellQuote(COLLECTOR_BIN),
-      '"$@"',
-    ].join(' '),
-  );
-  const rewritten = args.map((arg) => {
-    const match = /^(--[\w-]+)=(.*)$/.exec(arg);
-    return match?.[2] !== undefined && mountPaths.includes(match[2])
-      ? `${match[1]}=${sandboxDir}${match[2]}`
-      : arg;
+    ],
+    bin: COLLECTOR_BIN,
+    mountPaths,
+    sandboxDir,
+    args,
   });
-  return [
-    'unshare',
-    ['--mount', '--propagation', 'private', '--', 'sh', '-c', script.join('\n'), 'sh', ...rewritten],
-  ];
 }
