@@ -255,14 +255,21 @@ export async function startCollector(
     try {
       store = await (
         hooks.openStore ??
-        ((dir: string) =>
-          SqliteStore.open(dir, {
+        (async (dir: string) => {
+          const sqlite = SqliteStore.open(dir, {
             onFlush: metrics.store.onFlush,
             onCheckpoint: (info) => {
               metrics.store.onCheckpoint(info);
               if (info.error !== undefined) logger.warn({ error: info.error }, 'store checkpoint failed');
             },
-          }))
+          });
+          // Not ready (nor SERVING) before the writer thread can commit: every ingest would fail.
+          await sqlite.ready().catch(async (error: unknown) => {
+            await sqlite.close().catch(() => undefined);
+            throw error;
+          });
+          return sqlite;
+        })
       )(config.dataDir);
       board.load(await store.listNodes());
     } catch (error) {

@@ -1,24 +1,23 @@
 /**
- * WAL checkpoints on a worker thread.
+ * WAL checkpoints on a worker thread of their own.
  *
  * Why: a checkpoint copies the WAL into the database file and fsyncs both. SQLite's automatic checkpoint
- * runs inside the commit that crosses its threshold, on the committing thread — here the event loop, which
- * then waits for the disk while no gRPC message, ack or HTTP request is handled. With synchronous=NORMAL a
- * commit itself never fsyncs, so with checkpoints on a second connection in a worker thread the event loop
- * never waits for an fsync at all; on a slow or throttled cloud disk that is the difference between a
- * slower checkpoint and a collector that stops answering.
+ * runs inside the commit that crosses its threshold, on the committing connection — the store's writer
+ * thread (writer-thread.ts), whose next group commit, and every ack waiting for it, would then wait for the
+ * disk. With synchronous=NORMAL a commit itself never fsyncs, so with checkpoints on a third connection in
+ * a thread of their own, commits never wait for an fsync at all; on a slow or throttled cloud disk that is
+ * the difference between a slower checkpoint and a collector that stops acknowledging.
  *
  * Checkpoints run alongside commits (PASSIVE: they copy what was committed when they started). SQLite can
  * only start the WAL over once a checkpoint has copied all of it with nothing appended meanwhile, so when
  * the WAL has grown past WAL_RESTART_FRAMES the next checkpoint pauses commits (queued writes wait, at most
  * CHECKPOINT_PAUSE_LIMIT_MS): it then only has to copy what came in since the previous one.
  *
- * If the worker cannot run (it failed to start or died), the main connection goes back to SQLite's own
+ * If the worker cannot run (it failed to start or died), the writing connection goes back to SQLite's own
  * automatic checkpoints: slower, never unbounded.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Database } from 'better-sqlite3';
 
 /**
  * Checkpoint after this many rows committed since the last one: with a 4 KiB samples JSON a report is about
@@ -41,7 +40,7 @@ export const WAL_RESTART_FRAMES = 16_384;
 /** Commits resume after this long even if the checkpoint has not answered (a stalled disk). */
 export const CHECKPOINT_PAUSE_LIMIT_MS = 2_000;
 
-/** SQLite's own default, restored on the main connection when the worker is gone. */
+/** SQLite's own default, restored on the writing connection when the worker is gone. */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 1_000;
 
 /** One checkpoint, for metrics and logs. */
@@ -56,7 +55,8 @@ export interface CheckpointInfo {
 
 /** What commits are paused through (the write batcher). */
 export interface CommitGate {
-  pause(): void;
+  /** Resolves once no commit is in flight any more. */
+  pause(): Promise<void> | void;
   resume(): void;
 }
 
@@ -98,8 +98,12 @@ parentPort.on('message', (message) => {
 export interface CheckpointerOptions {
   readonly path: string;
   readonly busyTimeoutMs: number;
-  /** The main connection: its automatic checkpoints are switched off, and back on if the worker fails. */
-  readonly db: Database;
+  /**
+   * Sets SQLite's automatic checkpoint (every N pages, 0 = off) on the connection that commits: it must be
+   * off while this checkpointer runs (the writer thread starts with it off), and is switched back on if
+   * the worker fails.
+   */
+  readonly autocheckpoint: (pages: number) => Promise<void> | void;
   readonly gate: CommitGate;
   readonly onCheckpoint?: (info: CheckpointInfo) => void;
   /** CHECKPOINT_AFTER_ROWS unless told otherwise. */
@@ -127,7 +131,6 @@ export class Checkpointer {
   constructor(private readonly options: CheckpointerOptions) {
     this.afterRows = options.afterRows ?? CHECKPOINT_AFTER_ROWS;
     this.walRestartFrames = options.walRestartFrames ?? WAL_RESTART_FRAMES;
-    options.db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -171,13 +174,17 @@ export class Checkpointer {
       done = resolve;
     });
     this.inFlight = { done, promise };
-    if (this.restartDue) {
-      this.restartDue = false;
-      this.options.gate.pause();
-      this.pauseLimit = setTimeout(() => this.options.gate.resume(), CHECKPOINT_PAUSE_LIMIT_MS);
-    }
     this.worker.ref();
-    this.worker.postMessage('checkpoint');
+    if (!this.restartDue) {
+      this.worker.postMessage('checkpoint');
+      return;
+    }
+    this.restartDue = false;
+    this.pauseLimit = setTimeout(() => this.options.gate.resume(), CHECKPOINT_PAUSE_LIMIT_MS);
+    // The commit in flight, if any, appends to the WAL: the checkpoint starts once it is in.
+    void Promise.resolve(this.options.gate.pause()).then(() => {
+      if (!this.failed) this.worker.postMessage('checkpoint');
+    });
   }
 
   private finish(info: CheckpointInfo): void {
@@ -208,16 +215,15 @@ export class Checkpointer {
   private fail(reason: string): void {
     if (this.failed) return;
     this.failed = true;
-    try {
-      this.options.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-    } catch {
-      // The main connection is closing or closed: nothing left to checkpoint for.
-    }
+    // A writer that is closing or closed has nothing left to checkpoint for: its refusal does not matter.
+    void Promise.resolve()
+      .then(() => this.options.autocheckpoint(FALLBACK_AUTOCHECKPOINT_PAGES))
+      .catch(() => undefined);
     this.finish({
       durationSeconds: 0,
       walFrames: 0,
       checkpointedFrames: 0,
-      error: `${reason}; checkpoints fall back to the main thread`,
+      error: `${reason}; checkpoints fall back to the writing connection`,
     });
   }
 

@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { planIngest, saturatingCount } from './ingest-plan.js';
 import type { IngestOutcome } from './node-store.js';
-import { epochToColumn } from './sequence.js';
+import { epochFromColumn, epochToColumn } from './sequence.js';
 import type { Statements } from './statements.js';
 import { EpochMismatchError } from './store-errors.js';
 import type { JobResult } from './write-batcher.js';
@@ -29,6 +29,22 @@ export interface NodeState {
 }
 
 export type WriteResult = { readonly storedSequence: string } | IngestOutcome;
+
+interface StateRow {
+  readonly id: bigint;
+  readonly name: string;
+  readonly epoch: bigint;
+  readonly last_seq: bigint;
+}
+
+/** Every node's state, from the file (when the writer's connection opens). */
+export function loadNodeStates(statements: Statements): Map<string, NodeState> {
+  const states = new Map<string, NodeState>();
+  for (const row of statements.nodeStates.all() as StateRow[]) {
+    states.set(row.name, { id: Number(row.id), epoch: epochFromColumn(row.epoch), lastSeq: row.last_seq });
+  }
+  return states;
+}
 
 /** A node's ingest figures accumulated over one flush, written once per node at the end of it. */
 interface NodeDelta {
@@ -118,7 +134,7 @@ class Flush {
         state.id,
         epochColumn,
         prepared.sequence,
-        prepared.report.sampledAtMs,
+        prepared.sampledAtMs,
         job.receivedAtMs,
         prepared.bootIdColumn,
         prepared.hasVitals,

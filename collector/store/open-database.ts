@@ -25,9 +25,9 @@ export const LOCK_FILE = 'nodedoc.lock';
 export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * SQLite's page cache, KiB. The default 2 MiB thrashes: 15,000 nodes write their timeline rows into 15,000
- * places of the per-node index. 64 MiB keeps the hot index pages in memory, well inside the collector's
- * 1 GiB budget.
+ * SQLite's page cache per connection, KiB. The default 2 MiB thrashes: 15,000 nodes write their timeline
+ * rows into 15,000 places of the per-node index. 64 MiB keeps the hot index pages in memory; with the
+ * writer's and the readers' connections that is 128 MiB at most, well inside the collector's 1 GiB budget.
  */
 export const PAGE_CACHE_KIB = 64 * 1024;
 
@@ -92,14 +92,22 @@ function configure(db: Database, path: string): void {
   checkOwnership(db, path);
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') throw new StoreError(path, `cannot use WAL mode here (SQLite chose "${String(mode)}")`);
+  tuneConnection(db, PAGE_CACHE_KIB);
+}
+
+/**
+ * The per-connection settings every connection to the store's file gets: the main thread's (reads) and the
+ * writer thread's (commits, writer-thread.ts).
+ */
+export function tuneConnection(db: Database, pageCacheKib: number): void {
   // NORMAL in WAL mode: a commit is a write() of the WAL frames, without fsync; WAL is fsynced at
   // checkpoints. A crash of the collector process (even SIGKILL) loses nothing committed: the frames
   // are in the kernel's page cache and SQLite recovers them on the next open. A power loss or kernel
   // crash of the collector's machine can lose the transactions since the last checkpoint — about a second
   // of them, see checkpointer.ts — and never corrupts the file. FULL would fsync every commit (one fsync
-  // per group commit, on the event loop) for power-loss durability.
+  // per group commit) for power-loss durability.
   db.pragma('synchronous = NORMAL');
-  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  db.pragma(`cache_size = -${pageCacheKib}`);
   db.pragma('temp_store = MEMORY');
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   // Sequences and epochs are 64-bit: read every integer as a BigInt, and let the row codecs narrow the

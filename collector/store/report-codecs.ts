@@ -96,9 +96,13 @@ export function signalsFromJson(json: string): SignalReading__Output[] {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_BYTES = 16;
 
-/** A UUID boot id as its 16 bytes; anything else (empty, a hostile string) as text, unchanged. */
-export function bootIdToColumn(bootId: string): Buffer | string {
-  return UUID.test(bootId) ? Buffer.from(bootId.replaceAll('-', ''), 'hex') : bootId;
+/**
+ * A UUID boot id as its 16 bytes; anything else (empty, a hostile string) as text, unchanged. The bytes get
+ * an ArrayBuffer of their own: a small Buffer is a view into Node's shared 8 KiB pool, and posting a view
+ * to the writer thread would copy the whole pool.
+ */
+export function bootIdToColumn(bootId: string): Uint8Array | string {
+  return UUID.test(bootId) ? new Uint8Array(Buffer.from(bootId.replaceAll('-', ''), 'hex')) : bootId;
 }
 
 export function bootIdFromColumn(value: unknown): string {

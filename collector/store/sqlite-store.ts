@@ -2,15 +2,17 @@
  * The embedded NodeStore: SQLite (better-sqlite3) in WAL mode at <data-dir>/nodedoc.db, with
  * <data-dir>/nodedoc.lock held so that only one collector uses the directory.
  *
- * Writes (Hello and ingest) go through a group-commit batcher: many streams' writes share one transaction,
- * and each promise settles after its transaction commits — durable against a crash of this process, and
- * visible to every read that starts afterwards. Reads run directly on the same connection; they see
- * everything acknowledged and nothing that is still queued. WAL checkpoints (the only fsyncs) run on a
- * worker thread (checkpointer.ts), so the event loop never waits for the disk to sync.
+ * Writes (Hello, ingest and retention) run on the writer thread's own connection (store-writer.ts,
+ * writer-thread.ts), through a group-commit batcher: many streams' writes share one transaction, and each
+ * promise settles after its transaction commits — durable against a crash of this process, and visible to
+ * every read that starts afterwards. Reads run on this thread's connection (WAL lets them run while the
+ * writer commits); they see everything acknowledged and nothing that is still queued. WAL checkpoints (the
+ * only fsyncs) run on a third thread (checkpointer.ts). The event loop therefore never waits for SQLite
+ * to write or for the disk to sync: it encodes the rows, and reads.
  */
 import type { Database } from 'better-sqlite3';
 import { Checkpointer, type CheckpointInfo } from './checkpointer.js';
-import { commitWrites, type NodeState, type WriteResult } from './commit-writes.js';
+import type { WriteResult } from './commit-writes.js';
 import { toStoreError } from './describe-sqlite-error.js';
 import type {
   AgentIdentity,
@@ -20,12 +22,17 @@ import type {
   NodeStore,
   TimelineEntry,
 } from './node-store.js';
-import { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open-database.js';
+import {
+  type OpenDatabaseOptions,
+  type OpenedDatabase,
+  openDatabase,
+  PAGE_CACHE_KIB,
+} from './open-database.js';
 import { DEFAULT_PRUNE_CHUNK_ROWS, pruneInChunks } from './retention.js';
 import { decodeNode, decodeTimelineRow, type NodeRow } from './row-decoders.js';
-import { epochFromColumn } from './sequence.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { StoreClosedError, StoreInputError } from './store-errors.js';
+import { StoreWriter } from './store-writer.js';
 import { type FlushInfo, WriteBatcher, type WriteBatcherOptions } from './write-batcher.js';
 import { helloJob, ingestJob, jobRows, type WriteJob } from './write-jobs.js';
 
@@ -45,21 +52,6 @@ export interface SqliteStoreOptions extends WriteBatcherOptions, OpenDatabaseOpt
   readonly walRestartFrames?: number;
 }
 
-interface StateRow {
-  readonly id: bigint;
-  readonly name: string;
-  readonly epoch: bigint;
-  readonly last_seq: bigint;
-}
-
-function loadStates(statements: Statements): Map<string, NodeState> {
-  const states = new Map<string, NodeState>();
-  for (const row of statements.nodeStates.all() as StateRow[]) {
-    states.set(row.name, { id: Number(row.id), epoch: epochFromColumn(row.epoch), lastSeq: row.last_seq });
-  }
-  return states;
-}
-
 function checkFinite(value: number, what: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new StoreInputError(`${what} is ${String(value)}: a finite number of milliseconds is required`);
@@ -70,7 +62,7 @@ export class SqliteStore implements NodeStore {
   /** The database file. */
   readonly path: string;
   private readonly statements: Statements;
-  private readonly states: Map<string, NodeState>;
+  private readonly writer: StoreWriter;
   private readonly batcher: WriteBatcher<WriteJob, WriteResult>;
   private readonly checkpointer: Checkpointer;
   private readonly db: Database;
@@ -84,16 +76,17 @@ export class SqliteStore implements NodeStore {
     this.lock = opened.lock;
     this.path = opened.path;
     this.statements = prepareStatements(this.db);
-    this.states = loadStates(this.statements);
     this.pruneChunkRows = Math.max(1, options.pruneChunkRows ?? DEFAULT_PRUNE_CHUNK_ROWS);
+    this.writer = new StoreWriter({
+      path: this.path,
+      busyTimeoutMs: opened.busyTimeoutMs,
+      pageCacheKib: PAGE_CACHE_KIB,
+    });
     this.batcher = new WriteBatcher<WriteJob, WriteResult>(
-      (jobs) => {
-        try {
-          return commitWrites(this.db, this.statements, this.states, jobs);
-        } catch (error) {
+      (jobs) =>
+        this.writer.commit(jobs).catch((error: unknown) => {
           throw toStoreError(this.path, 'writing a batch', error);
-        }
-      },
+        }),
       options,
       (info) => {
         if (!info.failed) this.checkpointer.committed(info.rows);
@@ -103,7 +96,7 @@ export class SqliteStore implements NodeStore {
     this.checkpointer = new Checkpointer({
       path: this.path,
       busyTimeoutMs: opened.busyTimeoutMs,
-      db: this.db,
+      autocheckpoint: (pages) => this.writer.autocheckpoint(pages),
       gate: this.batcher,
       ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
       ...(options.checkpointAfterRows ? { afterRows: options.checkpointAfterRows } : {}),
@@ -124,6 +117,14 @@ export class SqliteStore implements NodeStore {
       opened.lock.close();
       throw toStoreError(opened.path, 'loading the nodes', error);
     }
+  }
+
+  /**
+   * Settles once the writer thread has opened its connection; rejects with a StoreError when it could not
+   * (every write would then fail with that error).
+   */
+  ready(): Promise<void> {
+    return this.writer.started;
   }
 
   /** Rows queued for the next group commit. */
@@ -193,12 +194,9 @@ export class SqliteStore implements NodeStore {
   async prune(beforeMs: number): Promise<number> {
     this.checkOpen();
     checkFinite(beforeMs, 'prune cut-off');
-    const running = pruneInChunks(this.statements, beforeMs, {
+    const running = pruneInChunks(this.writer, beforeMs, {
       chunkRows: this.pruneChunkRows,
       stopped: () => this.closing !== undefined,
-      forgetNodes: (names) => {
-        for (const name of names) this.states.delete(name);
-      },
     }).catch((error: unknown) => {
       throw toStoreError(this.path, 'pruning', error);
     });
@@ -211,8 +209,9 @@ export class SqliteStore implements NodeStore {
   }
 
   /**
-   * Commits everything queued, lets a running prune stop at its next chunk, stops the checkpoint worker
-   * and closes the database (SQLite checkpoints the rest of the WAL into the main file) and then the lock.
+   * Commits everything queued, lets a running prune stop at its next chunk, stops the checkpoint worker and
+   * the writer thread, and closes the database (SQLite checkpoints the rest of the WAL into the main file)
+   * and then the lock.
    * Every call after this one rejects with StoreClosedError; calling close() again returns the same promise.
    */
   close(): Promise<void> {
@@ -224,6 +223,7 @@ export class SqliteStore implements NodeStore {
     await this.batcher.drain();
     await Promise.allSettled(this.prunes);
     await this.checkpointer.close();
+    await this.writer.close();
     try {
       // Refreshes the query planner's statistics where they drifted; cheap, and recommended before closing.
       this.db.pragma('optimize');

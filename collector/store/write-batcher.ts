@@ -4,17 +4,19 @@
  *
  * Why: a transaction's fixed cost (locking, a WAL commit record, the page writes of every index touched)
  * dominates a one-report write. Committing the reports of many agents together divides that cost by the
- * batch size. better-sqlite3 is synchronous, so a flush also blocks the event loop for its whole
- * duration: the row limit bounds that pause.
+ * batch size. One flush is in flight at a time (the commits run on the store's writer thread,
+ * store-writer.ts): writes that arrive meanwhile queue up and go together in the next one, so the busier
+ * the store, the larger its transactions — and transactions commit in the order their jobs were submitted.
  */
 
 /**
- * Flush as soon as this many rows are queued. A flush holds the event loop for its whole transaction; at
- * about 25 µs of main-thread time a report (bench/store-throughput.ts, 4 KiB samples) 100 rows is a 2-3 ms
- * pause. Bigger batches bought no measurable throughput there (the per-transaction cost is small once a
- * commit does not fsync), only longer pauses for every gRPC stream and HTTP request behind them.
+ * A flush takes at most this many rows (a job's rows are never split, so one big job can exceed it). The
+ * commit runs on the writer thread, so this no longer bounds a pause of the event loop; it bounds how long
+ * the first job of a flush waits for the last: at about 30 µs a report (bench/store-throughput.ts,
+ * 4 KiB samples), 500 rows is a 15 ms transaction. Bigger transactions bought little there (31,000
+ * reports/s at 100 rows, the fixed cost is small once a commit does not fsync).
  */
-export const DEFAULT_MAX_BATCH_ROWS = 100;
+export const DEFAULT_MAX_BATCH_ROWS = 500;
 
 /**
  * Otherwise flush this long after the first job was queued. The trade: every write waits up to this long
@@ -37,10 +39,10 @@ export type JobResult<R> =
   | { readonly ok: false; readonly error: Error };
 
 /**
- * Runs the jobs of one flush in ONE transaction and returns one result per job, in order. Throwing means
+ * Runs the jobs of one flush in ONE transaction and resolves one result per job, in order. Rejecting means
  * the transaction failed (rolled back): every job of the flush is rejected with that error.
  */
-export type CommitJobs<J, R> = (jobs: readonly J[]) => readonly JobResult<R>[];
+export type CommitJobs<J, R> = (jobs: readonly J[]) => Promise<readonly JobResult<R>[]>;
 
 /** Called after each flush (for metrics and tests that count transactions). */
 export interface FlushInfo {
@@ -67,6 +69,8 @@ export class WriteBatcher<J, R> {
   private immediate: NodeJS.Immediate | undefined;
   /** While paused (a checkpoint is letting the WAL start over), jobs queue up and nothing is committed. */
   private paused = false;
+  /** The flush being committed, if any: at most one at a time. */
+  private inFlight: Promise<void> | undefined;
   /** Settles when the queue is next empty (what drain() waits for). */
   private drained: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -94,9 +98,9 @@ export class WriteBatcher<J, R> {
     });
   }
 
-  /** Flushes everything queued now, in batches, yielding to the event loop between them. */
+  /** Flushes everything queued now, in batches; resolves once the last of them has committed. */
   drain(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0) return this.inFlight ?? Promise.resolve();
     if (!this.drained) {
       let resolve: () => void = () => {};
       const promise = new Promise<void>((settle) => {
@@ -109,12 +113,13 @@ export class WriteBatcher<J, R> {
   }
 
   /**
-   * Holds commits back until resume(). The checkpointer pauses them when the WAL has grown long: a
-   * checkpoint that runs while nothing is appended can finish, and SQLite then starts the WAL over
-   * instead of growing it (checkpointer.ts).
+   * Holds commits back until resume(), resolving once the flush in flight (if any) has committed. The
+   * checkpointer pauses them when the WAL has grown long: a checkpoint that runs while nothing is appended
+   * can finish, and SQLite then starts the WAL over instead of growing it (checkpointer.ts).
    */
-  pause(): void {
+  pause(): Promise<void> {
     this.paused = true;
+    return this.inFlight ?? Promise.resolve();
   }
 
   resume(): void {
@@ -151,25 +156,34 @@ export class WriteBatcher<J, R> {
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.paused) return;
+    // A flush in flight starts the next one when it is done (with everything queued meanwhile).
+    if (this.paused || this.inFlight) return;
     const batch = this.take();
-    if (batch.length > 0) this.run(batch);
-    if (this.queue.length > 0) {
-      // Whatever is left has waited at least as long as the batch just written: next turn, not a new delay.
-      this.flushSoon();
-    } else if (this.drained) {
-      const { resolve } = this.drained;
-      this.drained = undefined;
-      resolve();
+    if (batch.length === 0) {
+      this.settleDrain();
+      return;
     }
+    this.inFlight = this.run(batch).finally(() => {
+      this.inFlight = undefined;
+      // Whatever is left has waited at least as long as the batch just written: next turn, not a new delay.
+      if (this.queue.length > 0) this.flushSoon();
+      else this.settleDrain();
+    });
   }
 
-  private run(batch: readonly Queued<J, R>[]): void {
+  private settleDrain(): void {
+    if (!this.drained || this.queue.length > 0) return;
+    const { resolve } = this.drained;
+    this.drained = undefined;
+    resolve();
+  }
+
+  private async run(batch: readonly Queued<J, R>[]): Promise<void> {
     const started = process.hrtime.bigint();
     const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
     let results: readonly JobResult<R>[];
     try {
-      results = this.commit(batch.map((entry) => entry.job));
+      results = await this.commit(batch.map((entry) => entry.job));
       if (results.length !== batch.length) {
         throw new Error(`commit returned ${results.length} results for ${batch.length} jobs`);
       }

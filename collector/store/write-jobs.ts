@@ -1,7 +1,9 @@
 /**
  * The writes the batcher queues: a Hello or a batch of one node's reports, validated and encoded when they
  * are submitted. Validation happens before queueing so that one caller's bad input is that caller's error,
- * never a failure of the shared transaction.
+ * never a failure of the shared transaction. A job holds only strings, numbers, bigints and buffers: it is
+ * posted to the writer thread (store-writer.ts), and a structured clone of flat values is a copy, where
+ * cloning decoded protobuf objects would cost the event loop more than encoding them once here.
  */
 import type { AgentIdentity, IncomingReport } from './node-store.js';
 import { bootIdToColumn, checkFindings, findingsToJson, signalsToJson } from './report-codecs.js';
@@ -18,14 +20,26 @@ export interface HelloJob {
   readonly nowMs: number;
 }
 
-/** One report, with the values its timeline row binds already computed. */
+/** One report, with the values its timeline row (and, if it is the node's latest, its node row) binds. */
 export interface PreparedReport {
-  readonly report: IncomingReport;
   readonly sequence: bigint;
-  readonly bootIdColumn: Buffer | string;
+  /** Agent clock, Unix ms. */
+  readonly sampledAtMs: number;
+  readonly bootId: string;
+  readonly bootIdColumn: Uint8Array | string;
   readonly hasVitals: 0 | 1;
   readonly vitalColumns: readonly (number | null)[];
   readonly findingsJson: string | null;
+  /**
+   * The node row's latest-report columns; null for a report that cannot end up the node's latest (a later
+   * report of its batch has a higher sequence), so a replayed batch of 200 does not encode, and post to the
+   * writer thread, 199 samples documents that would never be written.
+   */
+  readonly latest: {
+    readonly signalsJson: string;
+    readonly samplesJson: string;
+    readonly sampleDurationSeconds: number;
+  } | null;
 }
 
 export interface IngestJob {
@@ -64,8 +78,17 @@ export function helloJob(identity: AgentIdentity, nowMs: number): HelloJob {
   };
 }
 
-function prepareReport(report: IncomingReport, index: number): PreparedReport {
+/** `highestAfter`: the highest sequence of the reports after this one in its batch (none: undefined). */
+function prepareReport(
+  report: IncomingReport,
+  index: number,
+  highestAfter: bigint | undefined,
+): PreparedReport {
   try {
+    const sequence = parseSequence(report.sequence);
+    // A report may become the node's latest only if no later one has a higher sequence (a later equal one
+    // is its duplicate). In a batch in sequence order, which is what agents send, only the last one.
+    const mayBeLatest = highestAfter === undefined || sequence >= highestAfter;
     checkTime(report.sampledAtMs, 'sampledAt');
     if (!Number.isFinite(report.sampleDurationSeconds)) {
       throw new StoreInputError(`sample duration ${report.sampleDurationSeconds} is not finite`);
@@ -73,12 +96,20 @@ function prepareReport(report: IncomingReport, index: number): PreparedReport {
     checkVitals(report.vitals);
     checkFindings(report.findings);
     return {
-      report,
-      sequence: parseSequence(report.sequence),
+      sequence,
+      sampledAtMs: report.sampledAtMs,
+      bootId: report.bootId,
       bootIdColumn: bootIdToColumn(report.bootId),
       hasVitals: report.vitals ? 1 : 0,
       vitalColumns: vitalsToColumns(report.vitals),
       findingsJson: findingsToJson(report.findings),
+      latest: mayBeLatest
+        ? {
+            signalsJson: signalsToJson(report.signals),
+            samplesJson: report.samplesJson,
+            sampleDurationSeconds: report.sampleDurationSeconds,
+          }
+        : null,
     };
   } catch (error) {
     // Name the report, so a batch of 500 says which one is wrong.
@@ -95,28 +126,31 @@ export function ingestJob(
 ): IngestJob {
   checkNodeName(node);
   checkTime(receivedAtMs, 'receivedAt');
-  return {
-    kind: 'ingest',
-    node,
-    epoch: canonicalEpoch(epoch),
-    reports: reports.map(prepareReport),
-    receivedAtMs,
-  };
+  // From the end, so each report knows the highest sequence after it.
+  const prepared: PreparedReport[] = new Array(reports.length);
+  let highestAfter: bigint | undefined;
+  for (let index = reports.length - 1; index >= 0; index -= 1) {
+    const report = prepareReport(reports[index] as IncomingReport, index, highestAfter);
+    prepared[index] = report;
+    if (highestAfter === undefined || report.sequence > highestAfter) highestAfter = report.sequence;
+  }
+  return { kind: 'ingest', node, epoch: canonicalEpoch(epoch), reports: prepared, receivedAtMs };
 }
 
 /** The latest report's columns on the node row (samples JSON kept as received, never parsed). */
 export function latestColumns(prepared: PreparedReport, receivedAtMs: number): unknown[] {
-  const { report } = prepared;
+  const { latest } = prepared;
+  if (latest === null) throw new Error(`report ${prepared.sequence} was prepared as never the latest`);
   return [
     prepared.sequence,
-    report.sampledAtMs,
+    prepared.sampledAtMs,
     receivedAtMs,
-    report.bootId,
+    prepared.bootId,
     prepared.findingsJson,
-    signalsToJson(report.signals),
+    latest.signalsJson,
     vitalsToJson(prepared.hasVitals === 1, prepared.vitalColumns),
-    report.samplesJson,
-    report.sampleDurationSeconds,
+    latest.samplesJson,
+    latest.sampleDurationSeconds,
   ];
 }
 

@@ -71,29 +71,42 @@ describe('checkpoints on the worker thread', () => {
     expect(checkpoint.walFrames).toBeGreaterThan(0);
   });
 
-  it('falls back to checkpoints on the main connection when the worker cannot run', async () => {
+  it('falls back to automatic checkpoints on the writing connection when the worker cannot run', async () => {
     const dataDir = stores.dataDir();
     const opened = openDatabase(dataDir);
-    const gate = { paused: false, pause: () => (gate.paused = true), resume: () => (gate.paused = false) };
+    const gate = {
+      paused: false,
+      pause: () => {
+        gate.paused = true;
+      },
+      resume: () => {
+        gate.paused = false;
+      },
+    };
     const reports: CheckpointInfo[] = [];
+    // What the checkpointer asks of the writing connection (the store's writer thread sets it).
+    const autocheckpoints: number[] = [];
     const checkpointer = new Checkpointer({
       path: opened.path,
       busyTimeoutMs: 100,
-      db: opened.db,
+      autocheckpoint: (pages) => {
+        autocheckpoints.push(pages);
+      },
       gate,
       onCheckpoint: (info) => reports.push(info),
       driver: join(dataDir, 'no-such-driver.js'),
     });
-    expect(Number(opened.db.pragma('wal_autocheckpoint', { simple: true }))).toBe(0);
+    expect(autocheckpoints).toEqual([]);
     const failure = await waitFor('the worker failure', () => reports[0], {
       timeoutMs: 10_000,
       intervalMs: 20,
     });
     expect(failure.error).toMatch(
-      /Cannot find module .*no-such-driver\.js.*; checkpoints fall back to the main thread/s,
+      /Cannot find module .*no-such-driver\.js.*; checkpoints fall back to the writing connection/s,
     );
     expect(checkpointer.fellBack).toBe(true);
-    expect(Number(opened.db.pragma('wal_autocheckpoint', { simple: true }))).toBe(1_000);
+    await waitFor('the fallback', () => autocheckpoints[0], { timeoutMs: 1_000, intervalMs: 5 });
+    expect(autocheckpoints).toEqual([1_000]);
     // Commits go on, unpaused, and no more checkpoints are asked of the dead worker.
     checkpointer.committed(10_000);
     expect(gate.paused).toBe(false);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../collector/store/open-database.js';
 import { EpochMismatchError, StoreError } from '../../../collector/store/store-errors.js';
 import { type FlushInfo, type JobResult, WriteBatcher } from '../../../collector/store/write-batcher.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { identity, report, reports, T0, useTempStores } from './store-test-support.js';
 
 /** Group commit: many streams' writes in few transactions, each acknowledged only once committed. */
@@ -176,7 +177,7 @@ describe('WriteBatcher', () => {
   /** A commit that records its batches and answers each job with its value doubled (odd values fail). */
   function doubling() {
     const batches: number[][] = [];
-    const commit = (jobs: readonly number[]): JobResult<number>[] => {
+    const commit = async (jobs: readonly number[]): Promise<JobResult<number>[]> => {
       batches.push([...jobs]);
       return jobs.map((job) =>
         job % 2 === 0 ? { ok: true, value: job * 2 } : { ok: false, error: new Error(`odd ${job}`) },
@@ -201,7 +202,7 @@ describe('WriteBatcher', () => {
     let fail = true;
     const flushes: FlushInfo[] = [];
     const batcher = new WriteBatcher<number, number>(
-      (jobs) => {
+      async (jobs) => {
         if (fail) throw new Error('disk full');
         return jobs.map((job) => ({ ok: true, value: job }));
       },
@@ -235,12 +236,57 @@ describe('WriteBatcher', () => {
 
   it('keeps a resolved job resolved when the flush observer throws', async () => {
     const batcher = new WriteBatcher<number, number>(
-      (jobs) => jobs.map((job) => ({ ok: true, value: job })),
+      async (jobs) => jobs.map((job) => ({ ok: true, value: job })),
       { maxDelayMs: 0 },
       () => {
         throw new Error('observer bug');
       },
     );
     expect(await batcher.submit(7, 1)).toBe(7);
+  });
+
+  it('commits one flush at a time, and what arrives meanwhile goes together in the next', async () => {
+    const batches: number[][] = [];
+    const release: Array<() => void> = [];
+    // A commit that holds each flush until the test lets it go, as a busy writer thread would.
+    const batcher = new WriteBatcher<number, number>(
+      (jobs) => {
+        batches.push([...jobs]);
+        return new Promise((resolve) => {
+          release.push(() => resolve(jobs.map((job) => ({ ok: true, value: job }))));
+        });
+      },
+      { maxDelayMs: 0 },
+    );
+    const first = batcher.submit(1, 1);
+    await waitFor('the first flush', () => (batches.length === 1 ? true : undefined), {
+      timeoutMs: 1_000,
+      intervalMs: 1,
+    });
+    const later = [2, 3, 4].map((job) => batcher.submit(job, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first flush is still committing: nothing else has started.
+    expect(batches).toEqual([[1]]);
+    let paused = false;
+    const pause = batcher.pause().then(() => {
+      paused = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(paused).toBe(false);
+    release.shift()?.();
+    expect(await first).toBe(1);
+    await pause;
+    // Paused: the queued jobs wait until resume().
+    expect(batches).toEqual([[1]]);
+    batcher.resume();
+    await waitFor('the second flush', () => (batches.length === 2 ? true : undefined), {
+      timeoutMs: 1_000,
+      intervalMs: 1,
+    });
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    const drained = batcher.drain();
+    release.shift()?.();
+    await drained;
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
   });
 });
