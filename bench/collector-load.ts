@@ -166,6 +166,8 @@ interface RunResult {
   readonly latency: LatencySummary;
   /** (utime+stime) over the window / window: CPU cores the collector used. */
   readonly collectorCpuCores: number;
+  /** The same for its main thread alone (the event loop): at 1.0 it is the bottleneck. */
+  readonly collectorMainThreadCpuCores: number;
   readonly collectorPeakRssBytes: number;
   readonly collectorRssBytes: number;
   readonly generatorCpuCores: number;
@@ -339,6 +341,8 @@ async function measureRun(
       expectedReportsPerSecond: mode === 'paced' ? (streams * 1_000) / settings.intervalMs : undefined,
       latency: window.latency(),
       collectorCpuCores: (collectorAfter.cpuSeconds - collectorBefore.cpuSeconds) / seconds,
+      collectorMainThreadCpuCores:
+        (collectorAfter.mainThreadCpuSeconds - collectorBefore.mainThreadCpuSeconds) / seconds,
       collectorPeakRssBytes: collectorAfter.peakRssBytes,
       collectorRssBytes: collectorAfter.rssBytes,
       generatorCpuCores: (generatorCpu.user + generatorCpu.system) / 1e6 / seconds,
@@ -371,6 +375,7 @@ function table(results: readonly RunResult[]): string {
     'max',
     'store p99 ≤',
     'coll. CPU',
+    'main thread',
     'coll. peak RSS',
     'gen. CPU',
     'gen. loop p99',
@@ -386,6 +391,7 @@ function table(results: readonly RunResult[]): string {
     ms(result.latency.maxMs),
     ms(result.collector.ingestP99AtMostMs),
     `${result.collectorCpuCores.toFixed(2)} cores`,
+    `${result.collectorMainThreadCpuCores.toFixed(2)} cores`,
     formatBytes(result.collectorPeakRssBytes),
     `${result.generatorCpuCores.toFixed(2)} cores`,
     ms(result.generatorLoopDelayP99Ms),

@@ -14,6 +14,20 @@ export class FieldProblem extends Error {
   }
 }
 
+/**
+ * Runs `check` on one element of a repeated field, naming the element (`signals[3].reason`) only when it
+ * fails: building every element's field names up front cost the ingest path a string per field per report.
+ */
+export function checkElement<T>(prefix: string, index: number, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof FieldProblem)
+      throw new FieldProblem(`${prefix}[${index}].${error.field}`, error.reason);
+    throw error;
+  }
+}
+
 const TAB = 0x09;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;

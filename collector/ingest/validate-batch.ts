@@ -12,6 +12,7 @@ import type { IncomingReport } from '../store/node-store.js';
 import { MAX_SEQUENCE } from '../store/sequence.js';
 import {
   checkCount,
+  checkElement,
   checkEnum,
   checkNumber,
   checkText,
@@ -67,6 +68,16 @@ const VITALS: Readonly<Record<VitalName, number>> = {
   threadsRatio: Number.MAX_VALUE,
 };
 
+/** cpuPressureRatio -> cpu_pressure_ratio: errors name fields as the .proto does. */
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** Each vital with its bound and its .proto name, worked out once rather than per report. */
+const VITAL_LIMITS: ReadonlyArray<readonly [VitalName, number, string]> = (
+  Object.entries(VITALS) as [VitalName, number][]
+).map(([name, max]) => [name, max, snake(name)]);
+
 /** `{...}` with only whitespace around: a cheap shape check instead of parsing on the ingest path. */
 function looksLikeJsonObject(text: string): boolean {
   const trimmed = text.trim();
@@ -91,93 +102,90 @@ function validDetails(field: string, text: string): string {
   return text;
 }
 
-function validFinding(field: string, finding: Finding__Output): Finding__Output {
-  const summary = checkText(`${field}.summary`, finding.summary, MAX_SUMMARY_BYTES);
-  if (summary.trim() === '') throw new FieldProblem(`${field}.summary`, 'must not be empty');
+/** One finding; field names are relative to it (checkElement adds where it is). */
+function validFinding(finding: Finding__Output): Finding__Output {
+  const summary = checkText('summary', finding.summary, MAX_SUMMARY_BYTES);
+  if (summary.trim() === '') throw new FieldProblem('summary', 'must not be empty');
   const clean: Finding__Output = {
-    check: checkEnum(`${field}.check`, finding.check, CheckId),
-    cause: checkEnum(`${field}.cause`, finding.cause, CauseId),
-    severity: checkEnum(`${field}.severity`, finding.severity, Severity),
+    check: checkEnum('check', finding.check, CheckId),
+    cause: checkEnum('cause', finding.cause, CauseId),
+    severity: checkEnum('severity', finding.severity, Severity),
     summary,
-    subject: checkText(`${field}.subject`, finding.subject, MAX_SUBJECT_BYTES),
-    detailsJson: validDetails(`${field}.details_json`, finding.detailsJson),
+    subject: checkText('subject', finding.subject, MAX_SUBJECT_BYTES),
+    detailsJson: validDetails('details_json', finding.detailsJson),
   };
   // Proto3 optional fields are absent (not defaulted) when unset: keep them absent.
   if (finding.value !== undefined && finding.value !== null) {
-    clean.value = checkNumber(`${field}.value`, finding.value, -Number.MAX_VALUE, Number.MAX_VALUE);
+    clean.value = checkNumber('value', finding.value, -Number.MAX_VALUE, Number.MAX_VALUE);
   }
   if (finding.threshold !== undefined && finding.threshold !== null) {
-    clean.threshold = checkNumber(
-      `${field}.threshold`,
-      finding.threshold,
-      -Number.MAX_VALUE,
-      Number.MAX_VALUE,
-    );
+    clean.threshold = checkNumber('threshold', finding.threshold, -Number.MAX_VALUE, Number.MAX_VALUE);
   }
   return clean;
 }
 
-function validSignal(field: string, reading: SignalReading__Output): SignalReading__Output {
+/** One signal reading; field names are relative to it. */
+function validSignal(reading: SignalReading__Output): SignalReading__Output {
   return {
     signal: checkToken(
-      `${field}.signal`,
+      'signal',
       reading.signal,
       MAX_SIGNAL_NAME_LENGTH,
       SIGNAL_NAME,
       'a signal name like cpu',
     ),
-    state: checkEnum(`${field}.state`, reading.state, SignalState),
-    reason: checkText(`${field}.reason`, reading.reason, MAX_REASON_BYTES),
+    state: checkEnum('state', reading.state, SignalState),
+    reason: checkText('reason', reading.reason, MAX_REASON_BYTES),
   };
 }
 
-function validVitals(field: string, vitals: Vitals__Output | null): Vitals__Output | null {
+function validVitals(vitals: Vitals__Output | null): Vitals__Output | null {
   if (vitals === null) return null;
   const clean: Vitals__Output = {};
-  for (const [key, max] of Object.entries(VITALS) as [VitalName, number][]) {
+  for (const [key, max, protoName] of VITAL_LIMITS) {
     const value = vitals[key];
     if (value === undefined || value === null) continue;
-    clean[key] = checkNumber(`${field}.${snake(key)}`, value, 0, max);
+    clean[key] = checkNumber(`vitals.${protoName}`, value, 0, max);
   }
   return clean;
 }
 
-/** cpuPressureRatio -> cpu_pressure_ratio: errors name fields as the .proto does. */
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-function validReport(field: string, report: Report__Output, previous: bigint): IncomingReport {
+/** One report; field names are relative to it (validateBatch adds which report). */
+function validReport(report: Report__Output, previous: bigint): IncomingReport {
   // The store keeps sequences in SQLite's signed 64-bit integers; larger ones are refused here, cleanly.
-  const sequence = checkUint64(`${field}.sequence`, report.sequence, 1n, MAX_SEQUENCE);
+  const sequence = checkUint64('sequence', report.sequence, 1n, MAX_SEQUENCE);
   if (sequence <= previous) {
     throw new FieldProblem(
-      `${field}.sequence`,
+      'sequence',
       `${sequence} does not follow ${previous}: reports must be in sequence order`,
     );
   }
-  checkCount(`${field}.findings`, report.findings.length, MAX_FINDINGS_PER_REPORT);
-  checkCount(`${field}.signals`, report.signals.length, MAX_SIGNALS_PER_REPORT);
+  checkCount('findings', report.findings.length, MAX_FINDINGS_PER_REPORT);
+  checkCount('signals', report.signals.length, MAX_SIGNALS_PER_REPORT);
   const samplesBytes = Buffer.byteLength(report.samplesJson, 'utf8');
   if (samplesBytes > MAX_SAMPLES_JSON_BYTES) {
     throw new FieldProblem(
-      `${field}.samples_json`,
+      'samples_json',
       `is ${samplesBytes} bytes; at most ${MAX_SAMPLES_JSON_BYTES} are allowed`,
     );
   }
   if (report.samplesJson !== '' && !looksLikeJsonObject(report.samplesJson)) {
-    throw new FieldProblem(`${field}.samples_json`, 'must be a JSON object');
+    throw new FieldProblem('samples_json', 'must be a JSON object');
   }
   return {
     sequence: sequence.toString(),
-    sampledAtMs: checkTimestamp(`${field}.sampled_at`, report.sampledAt),
-    bootId: checkToken(`${field}.boot_id`, report.bootId, MAX_BOOT_ID_LENGTH, BOOT_ID, 'a UUID (or empty)'),
-    findings: report.findings.map((finding, index) => validFinding(`${field}.findings[${index}]`, finding)),
-    signals: report.signals.map((reading, index) => validSignal(`${field}.signals[${index}]`, reading)),
-    vitals: validVitals(`${field}.vitals`, report.vitals),
+    sampledAtMs: checkTimestamp('sampled_at', report.sampledAt),
+    bootId: checkToken('boot_id', report.bootId, MAX_BOOT_ID_LENGTH, BOOT_ID, 'a UUID (or empty)'),
+    findings: report.findings.map((finding, index) =>
+      checkElement('findings', index, () => validFinding(finding)),
+    ),
+    signals: report.signals.map((reading, index) =>
+      checkElement('signals', index, () => validSignal(reading)),
+    ),
+    vitals: validVitals(report.vitals),
     samplesJson: report.samplesJson,
     sampleDurationSeconds: checkNumber(
-      `${field}.sample_duration_seconds`,
+      'sample_duration_seconds',
       report.sampleDurationSeconds,
       0,
       MAX_SAMPLE_DURATION_SECONDS,
@@ -192,7 +200,7 @@ export function validateBatch(batch: Batch__Output): ValidBatch {
     const reports: IncomingReport[] = [];
     let previous = 0n;
     for (const [index, report] of batch.reports.entries()) {
-      const valid = validReport(`reports[${index}]`, report, previous);
+      const valid = checkElement('reports', index, () => validReport(report, previous));
       reports.push(valid);
       previous = BigInt(valid.sequence);
     }
