@@ -13,6 +13,10 @@
  * - Max-rate runs (--max-rate streams, default 200; one run per --batch size, default 1 and 10): each
  *   agent keeps two batches of N reports in flight and sends the next when an ack arrives, as an agent
  *   replaying its spool does; a few seconds of warm-up, then --duration measured.
+ * - Transport-floor runs (after each max-rate run, unless --skip-floor): the same load against a bare
+ *   grpc-js server that decodes each message as the collector does and acks it at once, storing nothing
+ *   (lib/transport-floor-server.ts). It is the peer measured in the same run: what grpc-js, the generator
+ *   and this machine allow; the collector's max-rate figure is also given as a share of it.
  * Reported per run: reports/s and messages/s acknowledged in the window; p50/p99/max from writing a message
  * to receiving its ack (the collector acks only after the batch committed: stored and queryable, and durable
  * against a crash of the collector — SQLite WAL with synchronous=NORMAL); the collector's own ingest latency
@@ -22,6 +26,7 @@
  *
  * Usage: npm run bench:collector -- [--streams 1000,5000,15000] [--interval 10s] [--duration 60s]
  *        [--max-rate 200] [--batch 1,10] [--data-dir DIR] [--node-flags="--cpu-prof …"] [--json FILE]
+ *        [--skip-floor]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -38,7 +43,7 @@ import { EXIT_FAILURE, UsageError } from '../common/cli/usage-error.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
 import { AckWindow, type LatencySummary } from './lib/ack-window.js';
 import { type CollectorDelta, collectorDelta, scrapeCollectorFigures } from './lib/collector-figures.js';
-import { CollectorUnderTest } from './lib/collector-under-test.js';
+import { CollectorUnderTest, type ServerUnderTest } from './lib/collector-under-test.js';
 import { ReportTemplate } from './lib/report-template.js';
 import { SimulatedFleet } from './lib/simulated-fleet.js';
 
@@ -137,6 +142,13 @@ const FLAGS: readonly FlagSpec[] = [
     placeholder: 'FILE',
     description: 'Also write the figures as JSON.',
   },
+  {
+    name: 'skip-floor',
+    type: 'boolean',
+    env: false,
+    description:
+      'Skip the transport-floor runs (a bare grpc-js server that decodes and acks, the peer each max-rate run is compared with).',
+  },
 ];
 
 interface Settings {
@@ -148,10 +160,13 @@ interface Settings {
   readonly dataDir: string | undefined;
   readonly nodeFlags: readonly string[] | undefined;
   readonly json: string | undefined;
+  /** Run the transport floor after each max-rate run. */
+  readonly floor: boolean;
 }
 
 interface RunResult {
   readonly run: string;
+  readonly server: ServerUnderTest;
   readonly streams: number;
   readonly connections: number;
   readonly reportsPerBatch: number;
@@ -239,6 +254,7 @@ function settingsFrom(flags: ParsedFlags): Settings {
     dataDir: flags.string('data-dir'),
     nodeFlags: flags.string('node-flags')?.split(/\s+/).filter(Boolean),
     json: flags.string('json'),
+    floor: !flags.boolean('skip-floor'),
   };
 }
 
@@ -263,21 +279,30 @@ interface RunPlan {
   readonly mode: 'paced' | 'max-rate';
   readonly streams: number;
   readonly batchReports: number;
+  /** The collector, or its transport floor (bench/lib/transport-floor-server.ts). */
+  readonly server: ServerUnderTest;
 }
 
 function plans(settings: Settings): RunPlan[] {
   return [
     ...settings.streams.map(
-      (streams): RunPlan => ({ name: `paced ${streams}`, mode: 'paced', streams, batchReports: 1 }),
-    ),
-    ...(settings.maxRateStreams > 0 ? settings.batchReports : []).map(
-      (batchReports): RunPlan => ({
-        name: `max-rate ×${batchReports}`,
-        mode: 'max-rate',
-        streams: settings.maxRateStreams,
-        batchReports,
+      (streams): RunPlan => ({
+        name: `paced ${streams}`,
+        mode: 'paced',
+        streams,
+        batchReports: 1,
+        server: 'collector',
       }),
     ),
+    ...(settings.maxRateStreams > 0 ? settings.batchReports : []).flatMap((batchReports): RunPlan[] => {
+      const run = { mode: 'max-rate', streams: settings.maxRateStreams, batchReports } as const;
+      return [
+        { ...run, name: `max-rate ×${batchReports}`, server: 'collector' },
+        ...(settings.floor
+          ? [{ ...run, name: `floor ×${batchReports}`, server: 'transport-floor' } as const]
+          : []),
+      ];
+    }),
   ];
 }
 
@@ -288,7 +313,7 @@ async function measureRun(
   template: ReportTemplate,
 ): Promise<RunResult> {
   const { name, mode, streams, batchReports } = plan;
-  const collector = await CollectorUnderTest.start(settings.dataDir, settings.nodeFlags);
+  const collector = await CollectorUnderTest.start(settings.dataDir, settings.nodeFlags, plan.server);
   active.collector = collector;
   const window = new AckWindow();
   const fleet = new SimulatedFleet({
@@ -331,6 +356,7 @@ async function measureRun(
     const seconds = window.seconds;
     return {
       run: name,
+      server: plan.server,
       streams,
       connections: fleet.connections,
       reportsPerBatch: batchReports,
@@ -363,6 +389,20 @@ function ms(value: number): string {
   return Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(0)}ms` : '-';
 }
 
+/** The floor run with the same batch size as a collector max-rate run. */
+function floorOf(result: RunResult, results: readonly RunResult[]): RunResult | undefined {
+  if (result.server !== 'collector' || !result.run.startsWith('max-rate')) return undefined;
+  return results.find(
+    (other) => other.server === 'transport-floor' && other.reportsPerBatch === result.reportsPerBatch,
+  );
+}
+
+/** A collector run's messages/s as a share of its floor's. */
+function ofFloor(result: RunResult, results: readonly RunResult[]): string {
+  const floor = floorOf(result, results);
+  return floor ? `${((100 * result.messagesPerSecond) / floor.messagesPerSecond).toFixed(0)}%` : '-';
+}
+
 function table(results: readonly RunResult[]): string {
   const header = [
     'run',
@@ -379,6 +419,7 @@ function table(results: readonly RunResult[]): string {
     'coll. peak RSS',
     'gen. CPU',
     'gen. loop p99',
+    'of floor',
   ];
   const rows = results.map((result) => [
     result.run,
@@ -395,6 +436,7 @@ function table(results: readonly RunResult[]): string {
     formatBytes(result.collectorPeakRssBytes),
     `${result.generatorCpuCores.toFixed(2)} cores`,
     ms(result.generatorLoopDelayP99Ms),
+    ofFloor(result, results),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
@@ -421,7 +463,8 @@ function verdicts(results: readonly RunResult[]): string[] {
       `  paced schedule kept: ${(onSchedule * 100).toFixed(1)}% of the reports due were acknowledged in the window`,
     );
   }
-  for (const maxRate of results.filter((result) => result.run.startsWith('max-rate'))) {
+  const collectorRuns = results.filter((result) => result.server === 'collector');
+  for (const maxRate of collectorRuns.filter((result) => result.run.startsWith('max-rate'))) {
     const reports = maxRate.reportsPerSecond;
     const messages = maxRate.messagesPerSecond;
     const verdict =
@@ -433,8 +476,15 @@ function verdicts(results: readonly RunResult[]): string[] {
     lines.push(
       `≥ ${TARGET_REPORTS_PER_SECOND} messages/s sustained, ${maxRate.run}: ${reports.toFixed(0)} reports/s in ${messages.toFixed(0)} messages/s — ${verdict}`,
     );
+    const floor = floorOf(maxRate, results);
+    if (floor) {
+      const perMessageUs = (cores: number, rate: number) => ((cores * 1e6) / rate).toFixed(0);
+      lines.push(
+        `  against the transport floor (${floor.messagesPerSecond.toFixed(0)} messages/s): ${ofFloor(maxRate, results)}; CPU per message ${perMessageUs(maxRate.collectorCpuCores, messages)} µs (main thread ${perMessageUs(maxRate.collectorMainThreadCpuCores, messages)} µs), floor ${perMessageUs(floor.collectorCpuCores, floor.messagesPerSecond)} µs`,
+      );
+    }
   }
-  for (const result of results) {
+  for (const result of collectorRuns) {
     const { gaps, duplicates } = result.collector;
     if (gaps !== 0 || duplicates !== 0) {
       lines.push(

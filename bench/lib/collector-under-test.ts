@@ -10,6 +10,11 @@ import { freePort } from './free-port.js';
 import { type ProcessUsage, readProcessUsage } from './process-usage.js';
 
 const COLLECTOR_BIN = fileURLToPath(new URL('../../collector/main.js', import.meta.url));
+/** The collector's peer for the max-rate runs (transport-floor-server.ts). */
+const FLOOR_BIN = fileURLToPath(new URL('./transport-floor-server.js', import.meta.url));
+
+/** What to start: the real collector, or the transport floor that only decodes and acks. */
+export type ServerUnderTest = 'collector' | 'transport-floor';
 const READY_TIMEOUT_MS = 20_000;
 const READY_POLL_MS = 50;
 /** The collector drains streams for up to 10 s on SIGTERM (SHUTDOWN_GRACE_MS); past this it is killed. */
@@ -35,14 +40,17 @@ export class CollectorUnderTest {
   static async start(
     parentDir: string | undefined,
     nodeFlags?: readonly string[],
+    server: ServerUnderTest = 'collector',
   ): Promise<CollectorUnderTest> {
+    const program = server === 'collector' ? COLLECTOR_BIN : FLOOR_BIN;
     const dataDir = mkdtempSync(join(parentDir ?? tmpdir(), 'nodedoc-bench-collector-'));
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
     const child = spawn(
       process.execPath,
       [
+        // The floor runs with the collector's Node flags too: the same V8 settings on both sides.
         ...(nodeFlags ?? shebangNodeFlags(COLLECTOR_BIN)),
-        COLLECTOR_BIN,
+        program,
         '--grpc-listen',
         `127.0.0.1:${grpcPort}`,
         '--http-listen',

@@ -27,7 +27,7 @@ export function registerStoreMetrics(registry: Registry): StoreMetricHooks {
   });
   const commitSeconds = new Histogram({
     name: 'nodedoc_collector_store_commit_duration_seconds',
-    help: 'Time spent in one group-commit transaction.',
+    help: 'Time one group commit took on the writer thread, from handing it over to its commit.',
     buckets: COMMIT_SECONDS_BUCKETS,
     registers: [registry],
   });

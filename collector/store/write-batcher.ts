@@ -48,7 +48,7 @@ export type CommitJobs<J, R> = (jobs: readonly J[]) => Promise<readonly JobResul
 export interface FlushInfo {
   readonly jobs: number;
   readonly rows: number;
-  /** Time spent in the transaction, seconds. */
+  /** From handing the flush to the commit to its result (the transaction, and the trip to the writer thread), seconds. */
   readonly durationSeconds: number;
   readonly failed: boolean;
 }
