@@ -19,9 +19,9 @@ const NANOSECONDS_PER_SECOND = 1e9;
  *
  * Clamped to 1 because the two clocks differ: the kernel accumulates the total from the scheduler's per-CPU
  * clock up to the moment of the read, while the elapsed time is CLOCK_MONOTONIC stamped by the agent a
- * moment after each read (after a thread-pool read and an event-loop wake-up, both slowest under the very
- * CPU starvation being measured). A stamp that came late the previous time and promptly this time shortens
- * the interval below the span the total grew over, so a fully stalled interval can read a little above 1.
+ * moment after each read (the process can be preempted in between, likeliest under the very CPU starvation
+ * being measured). A stamp that came late the previous time and promptly this time shortens the interval
+ * below the span the total grew over, so a fully stalled interval can read a little above 1.
  */
 export function stallShare(
   beforeSeconds: number,

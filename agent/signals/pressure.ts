@@ -11,7 +11,8 @@ async function readPressure(
 ): Promise<PressureRead | null> {
   const path = paths.proc(`pressure/${resource}`);
   const text = await readTextIfExists(path);
-  // Stamped as soon as the text is back: the interval share divides by the time between two reads.
+  // Stamped as soon as the text is back (procfs is read synchronously, see read-text.ts): the interval
+  // share divides the growth of the total by the time between two reads.
   const atNs = process.hrtime.bigint();
   return text === undefined ? null : { file: parsePressure(path, text), atNs };
 }
