@@ -11,12 +11,20 @@ export interface PressureLine {
   readonly avg300Ratio: number;
   /** Cumulative stall time since boot. */
   readonly totalSeconds: number;
+  /**
+   * Share of the agent's own interval stalled: the growth of totalSeconds since the previous sample over the
+   * monotonic time between the two reads (Pressure.intervalSeconds), in 0–1. Unlike avg10 it does not lag
+   * behind an onset. null on the first sample, when no time passed, or when the total went backwards.
+   */
+  readonly intervalRatio: number | null;
 }
 
 export interface Pressure {
   readonly some: PressureLine;
   /** Absent in /proc/pressure/cpu on kernels before 5.13. */
   readonly full?: PressureLine;
+  /** Seconds between the previous read of the file and this one; null on the first sample. */
+  readonly intervalSeconds: number | null;
 }
 
 export interface CpuSample {

@@ -2,6 +2,7 @@ import { formatRatio } from '../../common/bytes.js';
 import type { Finding } from '../finding.js';
 import type { Check } from './check.js';
 import { finding } from './check.js';
+import { describeStall, stallRatio } from './pressure-share.js';
 
 /** A single slow request is not saturation: await is judged only on devices doing real work. */
 const MIN_REQUESTS_PER_SECOND = 1;
@@ -10,17 +11,13 @@ const MIN_REQUESTS_PER_SECOND = 1;
 export const ioChecks: Check = ({ io }, t) => {
   if (io.status !== 'ok') return [];
   const findings: Finding[] = [];
-  const full = io.pressure?.full?.avg10Ratio;
+  const full = io.pressure?.full;
+  const fullRatio = full ? stallRatio(full) : undefined;
   const psiLimit = t['io-psi-full-ratio'];
-  if (full !== undefined && full >= psiLimit) {
+  if (full && fullRatio !== undefined && fullRatio >= psiLimit) {
+    const stall = describeStall(full, io.pressure?.intervalSeconds ?? null, 'PSI io full', psiLimit);
     findings.push(
-      finding(
-        'io-psi',
-        'warning',
-        `All non-idle tasks were stalled on I/O ${formatRatio(full)} of the last 10 s (PSI io full), at or above ${formatRatio(psiLimit)}.`,
-        full,
-        psiLimit,
-      ),
+      finding('io-psi', 'warning', `All non-idle tasks were stalled on I/O ${stall}.`, fullRatio, psiLimit),
     );
   }
   const awaitLimit = t['disk-await-seconds'];

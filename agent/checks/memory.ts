@@ -1,6 +1,7 @@
-import { formatBytes, formatRatio } from '../../common/bytes.js';
+import { formatBytes } from '../../common/bytes.js';
 import type { Check } from './check.js';
 import { finding } from './check.js';
+import { describeStall, stallRatio } from './pressure-share.js';
 
 /** MemAvailable under the eviction threshold (critical) and PSI memory "full" (warning). */
 export const memoryChecks: Check = ({ memory }, t) => {
@@ -18,15 +19,17 @@ export const memoryChecks: Check = ({ memory }, t) => {
       ),
     );
   }
-  const full = memory.pressure?.full?.avg10Ratio;
+  const full = memory.pressure?.full;
+  const fullRatio = full ? stallRatio(full) : undefined;
   const psiLimit = t['memory-psi-full-ratio'];
-  if (full !== undefined && full >= psiLimit) {
+  if (full && fullRatio !== undefined && fullRatio >= psiLimit) {
+    const stall = describeStall(full, memory.pressure?.intervalSeconds ?? null, 'PSI memory full', psiLimit);
     findings.push(
       finding(
         'memory-psi',
         'warning',
-        `All non-idle tasks were stalled on memory ${formatRatio(full)} of the last 10 s (PSI full), at or above ${formatRatio(psiLimit)}: the node is thrashing.`,
-        full,
+        `All non-idle tasks were stalled on memory ${stall}: the node is thrashing.`,
+        fullRatio,
         psiLimit,
       ),
     );

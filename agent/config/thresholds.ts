@@ -28,7 +28,8 @@ export const THRESHOLD_SPECS = {
   'memory-psi-full-ratio': {
     kind: 'ratio',
     default: 0.1,
-    description: 'PSI memory "full" avg10 at or above this is memory-pressure.',
+    description:
+      'PSI memory "full" at or above this, over the agent\'s last interval or avg10 (the higher), is memory-pressure.',
   },
   'nodefs-available-ratio': {
     kind: 'ratio',
@@ -53,7 +54,8 @@ export const THRESHOLD_SPECS = {
   'io-psi-full-ratio': {
     kind: 'ratio',
     default: 0.2,
-    description: 'PSI io "full" avg10 at or above this is io-saturation.',
+    description:
+      'PSI io "full" at or above this, over the agent\'s last interval or avg10 (the higher), is io-saturation.',
   },
   'disk-await-seconds': {
     kind: 'seconds',
@@ -63,12 +65,14 @@ export const THRESHOLD_SPECS = {
   'cpu-psi-some-warning-ratio': {
     kind: 'ratio',
     default: 0.4,
-    description: 'PSI cpu "some" avg10 at or above this is a cpu-starvation warning.',
+    description:
+      'PSI cpu "some" at or above this, over the agent\'s last interval or avg10 (the higher), is a cpu-starvation warning.',
   },
   'cpu-psi-some-critical-ratio': {
     kind: 'ratio',
     default: 0.8,
-    description: 'PSI cpu "some" avg10 at or above this is critical cpu-starvation.',
+    description:
+      'PSI cpu "some" at or above this, over the agent\'s last interval or avg10 (the higher), is critical cpu-starvation.',
   },
   'pids-warning-ratio': {
     kind: 'ratio',

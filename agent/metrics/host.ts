@@ -1,6 +1,8 @@
+import type { AgentReport } from '../report.js';
+import type { PressureLine } from '../sample-types.js';
 import type { MetricsContext } from './metrics-context.js';
 import { pressureSeries } from './pressure-series.js';
-import { snapshotGauge } from './snapshot-gauge.js';
+import { type Series, snapshotGauge } from './snapshot-gauge.js';
 
 /** CPU, memory, PSI and process-table gauges from the latest cycle. */
 export function registerHostGauges({ registry, board }: MetricsContext): void {
@@ -11,15 +13,25 @@ export function registerHostGauges({ registry, board }: MetricsContext): void {
     series: Parameters<typeof snapshotGauge>[3],
   ) => snapshotGauge(registry, board, { name, help, labelNames }, series);
 
+  /** One number of every PSI line the cycle read, as series labelled {resource, kind}. */
+  const pressure =
+    (pick: (line: PressureLine) => number | null) =>
+    ({ samples }: AgentReport): Series[] => [
+      ...(samples.cpu.status === 'ok' ? pressureSeries('cpu', samples.cpu.pressure, pick) : []),
+      ...(samples.memory.status === 'ok' ? pressureSeries('memory', samples.memory.pressure, pick) : []),
+      ...(samples.io.status === 'ok' ? pressureSeries('io', samples.io.pressure, pick) : []),
+    ];
   gauge(
     'nodedoc_pressure_avg10_ratio',
     'PSI stall share over the last 10 s by resource (cpu, memory, io) and kind (some, full).',
     ['resource', 'kind'],
-    ({ samples }) => [
-      ...(samples.cpu.status === 'ok' ? pressureSeries('cpu', samples.cpu.pressure) : []),
-      ...(samples.memory.status === 'ok' ? pressureSeries('memory', samples.memory.pressure) : []),
-      ...(samples.io.status === 'ok' ? pressureSeries('io', samples.io.pressure) : []),
-    ],
+    pressure((line) => line.avg10Ratio),
+  );
+  gauge(
+    'nodedoc_pressure_interval_ratio',
+    "PSI stall share over the agent's last sampling interval (growth of the stall total), by resource and kind; the PSI checks judge the higher of this and the 10 s average.",
+    ['resource', 'kind'],
+    pressure((line) => line.intervalRatio),
   );
   gauge(
     'nodedoc_cpu_time_ratio',

@@ -1,5 +1,5 @@
 import { SignalError } from '../host/read-text.js';
-import type { Pressure, PressureLine } from '../sample-types.js';
+import type { PressureLine } from '../sample-types.js';
 
 const LINE = /^(some|full) avg10=(\d+(?:\.\d+)?) avg60=(\d+(?:\.\d+)?) avg300=(\d+(?:\.\d+)?) total=(\d+)$/;
 /**
@@ -11,14 +11,24 @@ function percentToRatio(text: string): number {
 }
 const MICROSECONDS = 1e6;
 
+/** A line as one read of the file gives it: the interval share needs the previous read (signals/pressure-window.ts). */
+export type PressureFileLine = Omit<PressureLine, 'intervalRatio'>;
+
+/** One read of a /proc/pressure/* file. */
+export interface PressureFile {
+  readonly some: PressureFileLine;
+  /** Absent in /proc/pressure/cpu on kernels before 5.13. */
+  readonly full?: PressureFileLine;
+}
+
 /**
  * /proc/pressure/{cpu,memory,io}:
  *   some avg10=1.23 avg60=0.50 avg300=0.10 total=123456
  *   full avg10=0.00 avg60=0.00 avg300=0.00 total=0
  * Averages are percentages; total is microseconds stalled since boot.
  */
-export function parsePressure(source: string, text: string): Pressure {
-  const lines = new Map<string, PressureLine>();
+export function parsePressure(source: string, text: string): PressureFile {
+  const lines = new Map<string, PressureFileLine>();
   for (const raw of text.split('\n')) {
     const match = LINE.exec(raw.trim());
     if (!match) continue;
@@ -30,7 +40,7 @@ export function parsePressure(source: string, text: string): Pressure {
       string,
       string,
     ];
-    const line: PressureLine = {
+    const line: PressureFileLine = {
       avg10Ratio: percentToRatio(avg10),
       avg60Ratio: percentToRatio(avg60),
       avg300Ratio: percentToRatio(avg300),

@@ -2,12 +2,13 @@ import { readText } from '../host/read-text.js';
 import { parseLoadAvg } from '../parsers/loadavg.js';
 import { type CpuTimes, cpuShares, parseProcStat } from '../parsers/proc-stat.js';
 import { ok } from '../reading.js';
-import { readPressure } from './pressure.js';
+import { createPressureReader } from './pressure.js';
 import type { Signal, SignalContext } from './signal.js';
 
 /** CPU time shares (incl. iowait and steal) from /proc/stat deltas, load averages, and PSI cpu. */
 export function createCpuSignal({ paths }: SignalContext): Signal<'cpu'> {
   let previous: CpuTimes | undefined;
+  const readPressure = createPressureReader(paths, 'cpu');
   return {
     name: 'cpu',
     async sample() {
@@ -16,7 +17,7 @@ export function createCpuSignal({ paths }: SignalContext): Signal<'cpu'> {
       const [statText, loadText, pressure] = await Promise.all([
         readText(statPath),
         readText(loadPath),
-        readPressure(paths, 'cpu'),
+        readPressure(),
       ]);
       const times = parseProcStat(statPath, statText);
       const load = parseLoadAvg(loadPath, loadText);

@@ -3,7 +3,7 @@ import { readText } from '../host/read-text.js';
 import { type DiskCounters, diskRates, parseDiskstats } from '../parsers/diskstats.js';
 import { ok } from '../reading.js';
 import type { BlockDeviceSample } from '../sample-types.js';
-import { readPressure } from './pressure.js';
+import { createPressureReader } from './pressure.js';
 import type { Signal, SignalContext } from './signal.js';
 
 /** Virtual devices whose latency says nothing about the node's disks. */
@@ -12,13 +12,14 @@ const IGNORED_DEVICES = /^(loop|ram|zram|fd|sr|nbd)\d*/;
 /** Per-disk await and utilisation from /proc/diskstats deltas, and PSI io. */
 export function createIoSignal({ paths }: SignalContext): Signal<'io'> {
   let previous: { counters: Map<string, DiskCounters>; at: bigint } | undefined;
+  const readPressure = createPressureReader(paths, 'io');
   return {
     name: 'io',
     async sample() {
       const diskstatsPath = paths.proc('diskstats');
       const [text, pressure, wholeDisks] = await Promise.all([
         readText(diskstatsPath),
-        readPressure(paths, 'io'),
+        readPressure(),
         // /sys/block lists whole disks only; partitions live under their disk.
         readdir(paths.sys('block')).then(
           (names) => new Set(names),

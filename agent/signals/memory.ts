@@ -2,12 +2,13 @@ import { readText, readTextIfExists } from '../host/read-text.js';
 import { parseMeminfo } from '../parsers/meminfo.js';
 import { parseOomKills } from '../parsers/vmstat.js';
 import { ok } from '../reading.js';
-import { readPressure } from './pressure.js';
+import { createPressureReader } from './pressure.js';
 import type { Signal, SignalContext } from './signal.js';
 
 /** MemAvailable, swap, PSI memory and the vmstat oom_kill counter (kills are named by the kernel signal). */
 export function createMemorySignal({ paths }: SignalContext): Signal<'memory'> {
   let previousKills: number | null | undefined;
+  const readPressure = createPressureReader(paths, 'memory');
   return {
     name: 'memory',
     async sample() {
@@ -16,7 +17,7 @@ export function createMemorySignal({ paths }: SignalContext): Signal<'memory'> {
       const [meminfoText, vmstatText, pressure] = await Promise.all([
         readText(meminfoPath),
         readTextIfExists(vmstatPath),
-        readPressure(paths, 'memory'),
+        readPressure(),
       ]);
       const meminfo = parseMeminfo(meminfoPath, meminfoText);
       // oom_kill exists since 4.13; without it the kernel log is the only source of kills.

@@ -9,7 +9,7 @@ import type { Inventory } from '../../agent/inventory.js';
 import type { MetricsContext } from '../../agent/metrics/metrics-context.js';
 import { type Absent, absent } from '../../agent/reading.js';
 import { type AgentReport, buildReport } from '../../agent/report.js';
-import { type Samples, SIGNAL_NAMES, type SignalName } from '../../agent/sample-types.js';
+import { type PressureLine, type Samples, SIGNAL_NAMES, type SignalName } from '../../agent/sample-types.js';
 import type { SignalContext } from '../../agent/signals/signal.js';
 import { parseFlags } from '../../common/cli/parse-flags.js';
 
@@ -29,6 +29,14 @@ export function samplesWith(overrides: Partial<Samples>): Samples {
     Absent
   >;
   return { ...base, ...overrides };
+}
+
+/**
+ * A PSI line with this 10 s average and share of the agent's interval (null: the first sample, no share
+ * yet); the longer averages 0 and the total arbitrary, since no check reads them.
+ */
+export function pressureLine(avg10Ratio: number, intervalRatio: number | null = null): PressureLine {
+  return { avg10Ratio, avg60Ratio: 0, avg300Ratio: 0, totalSeconds: 1, intervalRatio };
 }
 
 /** The findings of one check id. */

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { cpuChecks } from '../../../agent/checks/cpu.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok } from '../../../agent/reading.js';
-import type { CpuSample } from '../../../agent/sample-types.js';
-import { samplesWith } from '../../harness/samples.js';
+import type { CpuSample, PressureLine } from '../../../agent/sample-types.js';
+import { pressureLine, samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
+/** The agent's default interval as measured between two reads: never exactly 10 s. */
+const INTERVAL_SECONDS = 10.0031;
 
+/** A cycle whose PSI cpu "some" line is this one, with the interval it spans. */
+function cpuWith(some: PressureLine, intervalSeconds: number | null = INTERVAL_SECONDS) {
+  return cpu(null, { pressure: { some, intervalSeconds } });
+}
+
+/** A first cycle (no interval share yet) with this PSI cpu "some" avg10; null: a kernel without PSI. */
 function cpu(someAvg10: number | null, fields: Partial<CpuSample> = {}) {
-  const line = (avg10: number) => ({ avg10Ratio: avg10, avg60Ratio: 0, avg300Ratio: 0, totalSeconds: 1 });
   const sample: CpuSample = {
     cores: 4,
     busyRatio: 0.5,
@@ -17,7 +24,7 @@ function cpu(someAvg10: number | null, fields: Partial<CpuSample> = {}) {
     load1: 6.5,
     load5: 3,
     load15: 1,
-    pressure: someAvg10 === null ? null : { some: line(someAvg10) },
+    pressure: someAvg10 === null ? null : { some: pressureLine(someAvg10), intervalSeconds: null },
     ...fields,
   };
   return samplesWith({ cpu: ok(sample) });
@@ -55,6 +62,41 @@ describe('cpuChecks', () => {
     expect(finding?.summary).toContain('load 6.50 on 4 cores');
     expect(finding?.summary).toContain('10.0% stolen by the hypervisor');
     expect(cpuChecks(cpu(0.9, { stealRatio: 0.0999 }), t)[0]?.summary).not.toContain('stolen');
+  });
+
+  it('judges avg10 alone on the first sample, and says so', () => {
+    const [finding] = cpuChecks(cpu(0.9), t);
+    expect(finding?.summary).toBe(
+      'Runnable tasks waited for a CPU 90.0% of the last 10 s on average (PSI some avg10, threshold 80.0%); load 6.50 on 4 cores.',
+    );
+  });
+
+  it('is critical on the interval share when avg10 still lags under the warning level', () => {
+    const [finding, ...rest] = cpuChecks(cpuWith(pressureLine(0.31, 0.93)), t);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'critical', value: 0.93, threshold: 0.8 });
+    expect(finding?.summary).toBe(
+      'Runnable tasks waited for a CPU 93.0% of the last 10 s interval (PSI some; 10 s average 31.0%, threshold 80.0%); load 6.50 on 4 cores.',
+    );
+  });
+
+  it('warns on the interval share from exactly 40%, and is silent just below when avg10 is too', () => {
+    expect(cpuChecks(cpuWith(pressureLine(0.1, 0.4)), t)).toEqual([
+      expect.objectContaining({ severity: 'warning', value: 0.4, threshold: 0.4 }),
+    ]);
+    expect(cpuChecks(cpuWith(pressureLine(0.3999, 0.3999)), t)).toEqual([]);
+  });
+
+  it('keeps judging avg10 when it is the higher (a quieter interval after a starved one)', () => {
+    const [finding] = cpuChecks(cpuWith(pressureLine(0.61, 0.05), 1.02), t);
+    expect(finding).toMatchObject({ severity: 'warning', value: 0.61, threshold: 0.4 });
+    expect(finding?.summary).toBe(
+      'Runnable tasks waited for a CPU 61.0% of the last 10 s on average (PSI some avg10; the last 1 s interval 5.0%, threshold 40.0%); load 6.50 on 4 cores.',
+    );
+  });
+
+  it('reads an interval share of 0 (an idle interval, or a fixture tree that does not move) as no stall', () => {
+    expect(cpuChecks(cpuWith(pressureLine(0.2, 0)), t)).toEqual([]);
   });
 
   it('is silent on kernels without PSI', () => {

@@ -3,10 +3,11 @@ import { ioChecks } from '../../../agent/checks/io.js';
 import { defaultThresholds } from '../../../agent/config/thresholds.js';
 import { ok } from '../../../agent/reading.js';
 import type { BlockDeviceSample, Pressure } from '../../../agent/sample-types.js';
-import { byCheck, samplesWith } from '../../harness/samples.js';
+import { byCheck, pressureLine, samplesWith } from '../../harness/samples.js';
 
 const t = defaultThresholds();
-const line = (avg10: number) => ({ avg10Ratio: avg10, avg60Ratio: 0, avg300Ratio: 0, totalSeconds: 1 });
+/** A line on a first sample: avg10 alone. */
+const line = (avg10: number) => pressureLine(avg10);
 
 function io(devices: BlockDeviceSample[], pressure: Pressure | null = null) {
   return samplesWith({ io: ok({ devices, pressure }) });
@@ -25,7 +26,7 @@ function device(fields: Partial<BlockDeviceSample>): BlockDeviceSample {
 
 describe('ioChecks: PSI io full', () => {
   it('warns at exactly 20%', () => {
-    expect(ioChecks(io([], { some: line(0.5), full: line(0.2) }), t)).toEqual([
+    expect(ioChecks(io([], { some: line(0.5), full: line(0.2), intervalSeconds: null }), t)).toEqual([
       expect.objectContaining({
         check: 'io-psi',
         cause: 'io-saturation',
@@ -37,9 +38,26 @@ describe('ioChecks: PSI io full', () => {
   });
 
   it('is silent just below 20%, and without a full line or PSI', () => {
-    expect(ioChecks(io([], { some: line(0.9), full: line(0.1999) }), t)).toEqual([]);
-    expect(ioChecks(io([], { some: line(0.9) }), t)).toEqual([]);
+    expect(ioChecks(io([], { some: line(0.9), full: line(0.1999), intervalSeconds: null }), t)).toEqual([]);
+    expect(ioChecks(io([], { some: line(0.9), intervalSeconds: null }), t)).toEqual([]);
     expect(ioChecks(io([], null), t)).toEqual([]);
+  });
+
+  it('warns on the share of the last interval when avg10 still lags, naming both', () => {
+    const pressure = { some: line(0.9), full: pressureLine(0.05, 0.42), intervalSeconds: 2 };
+    const [finding, ...rest] = ioChecks(io([], pressure), t);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ check: 'io-psi', value: 0.42, threshold: 0.2 });
+    expect(finding?.summary).toBe(
+      'All non-idle tasks were stalled on I/O 42.0% of the last 2 s interval (PSI io full; 10 s average 5.0%, threshold 20.0%).',
+    );
+  });
+
+  it('keeps warning on avg10 after a quiet interval, and is silent when both are below 20%', () => {
+    const after = { some: line(0.9), full: pressureLine(0.25, 0.01), intervalSeconds: 2 };
+    expect(ioChecks(io([], after), t)).toEqual([expect.objectContaining({ value: 0.25 })]);
+    const quiet = { some: line(0.9), full: pressureLine(0.1999, 0.1999), intervalSeconds: 2 };
+    expect(ioChecks(io([], quiet), t)).toEqual([]);
   });
 });
 

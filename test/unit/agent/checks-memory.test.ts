@@ -3,17 +3,18 @@ import { memoryChecks } from '../../../agent/checks/memory.js';
 import { defaultThresholds, parseThresholds } from '../../../agent/config/thresholds.js';
 import { ok, unavailable } from '../../../agent/reading.js';
 import type { MemorySample, Pressure } from '../../../agent/sample-types.js';
-import { samplesWith } from '../../harness/samples.js';
+import { pressureLine, samplesWith } from '../../harness/samples.js';
 
 const MIB = 2 ** 20;
 const GIB = 2 ** 30;
 const t = defaultThresholds();
 
+/** PSI memory on a first sample: the averages alone, no interval share yet. */
 function pressure(someAvg10: number, fullAvg10?: number): Pressure {
-  const line = (avg10: number) => ({ avg10Ratio: avg10, avg60Ratio: 0, avg300Ratio: 0, totalSeconds: 1 });
+  const some = pressureLine(someAvg10);
   return fullAvg10 === undefined
-    ? { some: line(someAvg10) }
-    : { some: line(someAvg10), full: line(fullAvg10) };
+    ? { some, intervalSeconds: null }
+    : { some, full: pressureLine(fullAvg10), intervalSeconds: null };
 }
 
 function memory(fields: Partial<MemorySample>) {
@@ -72,6 +73,27 @@ describe('memoryChecks: PSI memory full', () => {
 
   it('is silent just below 10%, however high "some" is', () => {
     expect(memoryChecks(memory({ pressure: pressure(0.99, 0.0999) }), t)).toEqual([]);
+  });
+
+  it('warns on the share of the last interval when avg10 still lags, naming both', () => {
+    const thrashing = {
+      some: pressureLine(0.5, 0.6),
+      full: pressureLine(0.02, 0.35),
+      intervalSeconds: 10.0008,
+    };
+    const [finding, ...rest] = memoryChecks(memory({ pressure: thrashing }), t);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ check: 'memory-psi', severity: 'warning', value: 0.35, threshold: 0.1 });
+    expect(finding?.summary).toBe(
+      'All non-idle tasks were stalled on memory 35.0% of the last 10 s interval (PSI memory full; 10 s average 2.0%, threshold 10.0%): the node is thrashing.',
+    );
+  });
+
+  it('keeps warning on avg10 after a quiet interval, and is silent when both are below 10%', () => {
+    const after = { some: pressureLine(0.5, 0), full: pressureLine(0.12, 0), intervalSeconds: 10 };
+    expect(memoryChecks(memory({ pressure: after }), t)).toEqual([expect.objectContaining({ value: 0.12 })]);
+    const quiet = { some: pressureLine(0.5, 0.5), full: pressureLine(0.0999, 0.0999), intervalSeconds: 10 };
+    expect(memoryChecks(memory({ pressure: quiet }), t)).toEqual([]);
   });
 
   it('is silent without PSI or without a full line', () => {

@@ -167,6 +167,9 @@ describe('fixture host debian12-healthy (captured from the CI machine)', () => {
     expect([cpu.load1, cpu.load5, cpu.load15]).toEqual(facts.loadavg().loads);
     expect(cpu.busyRatio).toBeNull();
     expect(cpu.pressure?.some.avg10Ratio).toBeCloseTo(facts.pressureAvg10('cpu', 'some'), 12);
+    // The tree's PSI total does not move between the two samples: no stall over the interval.
+    expect(cpu.pressure?.some.intervalRatio).toBe(0);
+    expect(cpu.pressure?.intervalSeconds).toBeGreaterThan(0);
   });
 
   it('reports only the whole, non-virtual disks of sys/block, idle between two identical diskstats', () => {
@@ -273,6 +276,11 @@ describe('fixture host memory-pressure (MemAvailable 80 MiB, PSI memory full 23.
       expect.objectContaining({ cause: 'memory-pressure', severity: 'warning', threshold: 0.1 }),
     ]);
     expect(psi[0]?.value).toBeCloseTo(facts.pressureAvg10('memory', 'full'), 12);
+    // A static tree stalls for none of the interval between the two samples (100 ms plus the cycle's own
+    // time): the average is what tripped it.
+    expect(psi[0]?.summary).toMatch(
+      /^All non-idle tasks were stalled on memory 23\.5% of the last 10 s on average \(PSI memory full avg10; the last \d+(\.\d)? s interval 0\.0%, threshold 10\.0%\)/,
+    );
   });
 
   it('has no other finding from the tree', () => {

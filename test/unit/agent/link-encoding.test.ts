@@ -219,7 +219,13 @@ describe('vitals', () => {
   });
 
   it('take the CPU busy share and PSI some when known', () => {
-    const some = { avg10Ratio: 0.43, avg60Ratio: 0.2, avg300Ratio: 0.1, totalSeconds: 12 };
+    const some = {
+      avg10Ratio: 0.43,
+      avg60Ratio: 0.2,
+      avg300Ratio: 0.1,
+      totalSeconds: 12,
+      intervalRatio: 0.9,
+    };
     const vitals = vitalsOf({
       cpu: ok({
         cores: 2,
@@ -229,10 +235,11 @@ describe('vitals', () => {
         load1: 1,
         load5: 1,
         load15: 1,
-        pressure: { some },
+        pressure: { some, intervalSeconds: 10 },
       }),
     });
     expect(vitals?.cpuBusyRatio).toBe(0.37);
+    // The vital is avg10, as report.proto defines it and the dashboard charts it, not the interval share.
     expect(vitals?.cpuPressureRatio).toBe(0.43);
   });
 
