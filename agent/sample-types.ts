@@ -2,6 +2,8 @@
  * The shape of every signal's sample: the `samples` object of `nodedoc-agent --once --json` and of each
  * report on the wire. Field names carry base units (`…Bytes`, `…Seconds`, `…Ratio` in 0–1).
  */
+
+import type { ProbeFailure } from './probes/probe-failure.js';
 import type { ProbeReading, Reading } from './reading.js';
 
 /** One line of a /proc/pressure/* file: share of wall time stalled, averaged over 10 s, 60 s, 300 s. */
@@ -229,6 +231,8 @@ export interface DnsSample {
 export interface RetriedReading {
   /** True when the first probe of this cycle failed and the in-cycle retry gave this reading. */
   readonly retried?: boolean;
+  /** On a down reading: how the last probe failed (timeout, refused, status, error). */
+  readonly failure?: ProbeFailure;
 }
 
 export interface KubeletSample extends RetriedReading {

@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.js';
 import type { Check } from './check.js';
-import { finding } from './check.js';
+import { finding, probeFailureDetails } from './check.js';
 
 /**
  * Kubelet healthz and API server reachability: failing N probes in a row. The signals retry a failed probe
@@ -17,6 +17,7 @@ export const endpointChecks: Check = ({ kubelet, apiserver }, t) => {
         `The kubelet failed ${kubelet.consecutiveFailures} health checks in a row at ${kubelet.url} (${kubelet.reason}): the node stops posting status and goes NotReady.`,
         kubelet.consecutiveFailures ?? null,
         kubeletLimit,
+        probeFailureDetails(kubelet.failure),
       ),
     );
   }
@@ -29,6 +30,7 @@ export const endpointChecks: Check = ({ kubelet, apiserver }, t) => {
         `The API server at ${apiserver.url} was unreachable ${apiserver.consecutiveFailures} times in a row (${apiserver.reason}): the kubelet cannot renew its lease.`,
         apiserver.consecutiveFailures ?? null,
         apiLimit,
+        probeFailureDetails(apiserver.failure),
       ),
     );
   }

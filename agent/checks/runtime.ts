@@ -2,7 +2,7 @@ import { describeCondition, findCondition, NETWORK_READY, RUNTIME_READY } from '
 import type { Finding } from '../finding.js';
 import type { RuntimeCondition } from '../sample-types.js';
 import type { Check } from './check.js';
-import { finding } from './check.js';
+import { finding, probeFailureDetails } from './check.js';
 
 function conditionDetails(condition: RuntimeCondition | undefined): Record<string, unknown> {
   return condition === undefined ? { condition: null } : { condition };
@@ -27,6 +27,7 @@ export const runtimeChecks: Check = ({ runtime }, t) => {
         `The container runtime${where} failed ${failures} CRI Status calls in a row (${runtime.reason}): the kubelet reports "container runtime is down" and the node goes NotReady.`,
         failures,
         limit,
+        probeFailureDetails(runtime.failure),
       ),
     ];
   }

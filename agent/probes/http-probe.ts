@@ -1,5 +1,6 @@
 import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { failureOfCode, ProbeError } from './probe-failure.js';
 
 export interface HttpProbeResult {
   readonly status: number;
@@ -82,7 +83,7 @@ export class HttpProbe {
         },
       );
       const timer = setTimeout(
-        () => request.destroy(new Error(`no answer within ${this.options.timeoutMs}ms`)),
+        () => request.destroy(new ProbeError(`no answer within ${this.options.timeoutMs}ms`, 'timeout')),
         this.options.timeoutMs,
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
@@ -91,7 +92,14 @@ export class HttpProbe {
           reject(new StaleSocketError());
           return;
         }
-        reject(new Error(error.code ? `${error.code} ${this.target.host}` : error.message));
+        if (error instanceof ProbeError) reject(error);
+        else
+          reject(
+            new ProbeError(
+              error.code ? `${error.code} ${this.target.host}` : error.message,
+              failureOfCode(error.code),
+            ),
+          );
       });
       request.end();
     });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProbeFailure } from './probe-failure.js';
 
 /**
  * The in-cycle retry of a failed health probe. "Failing twice" filters a single lost probe (a dropped
@@ -53,10 +54,10 @@ export function planRetry(
   return timeoutMs >= MIN_RETRY_TIMEOUT_MS ? { delayMs, timeoutMs: Math.floor(timeoutMs) } : undefined;
 }
 
-/** One probe attempt: a value when the endpoint is healthy, a reason when not. */
+/** One probe attempt: a value when the endpoint is healthy, a reason and how it failed when not. */
 export type ProbeAttempt<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly failure: ProbeFailure };
 
 export interface RetriedProbe<T> {
   /** The last attempt's outcome. */

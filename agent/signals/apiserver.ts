@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HttpProbe, type HttpProbeResult } from '../probes/http-probe.js';
+import { failureOf } from '../probes/probe-failure.js';
 import {
   type ProbeAttempt,
   probeWithRetry,
@@ -45,7 +46,11 @@ export function createApiserverSignal(
     try {
       return { ok: true, value: await over.get() };
     } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        reason: error instanceof Error ? error.message : String(error),
+        failure: failureOf(error),
+      };
     }
   }
   return {
@@ -85,6 +90,7 @@ export function createApiserverSignal(
       return {
         status: 'down',
         reason: result.reason,
+        failure: result.failure,
         url,
         httpStatus: null,
         latencySeconds: null,

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { AbsentRecheck } from '../probes/absent-recheck.js';
 import { HttpProbe } from '../probes/http-probe.js';
+import { failureOf } from '../probes/probe-failure.js';
 import {
   type ProbeAttempt,
   probeWithRetry,
@@ -32,9 +33,13 @@ export function createKubeletSignal(
       const result = await over.get();
       return result.status === 200
         ? { ok: true, value: result.latencySeconds }
-        : { ok: false, reason: `HTTP ${result.status} from ${url}` };
+        : { ok: false, reason: `HTTP ${result.status} from ${url}`, failure: 'status' };
     } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        reason: error instanceof Error ? error.message : String(error),
+        failure: failureOf(error),
+      };
     }
   }
 
@@ -83,6 +88,7 @@ export function createKubeletSignal(
       return {
         status: 'down',
         reason: result.reason,
+        failure: result.failure,
         url,
         latencySeconds: null,
         consecutiveFailures,

@@ -54,7 +54,7 @@ export function createRuntimeSignal(
   ): Promise<ProbeAttempt<RuntimeSample>> {
     // A vanished socket says more than gRPC's "connect ENOENT", and costs no connection attempt.
     const problem = await socketProblem(hostPath);
-    if (problem !== undefined) return { ok: false, reason: problem };
+    if (problem !== undefined) return { ok: false, reason: problem, failure: 'refused' };
     const cri = await connect();
     try {
       const status = await cri.status();
@@ -78,7 +78,7 @@ export function createRuntimeSignal(
       if (!tracker.expected(!error.notCri)) {
         throw new NotCriRuntime(absent(`${reported} is not a CRI runtime: it ${error.message}`));
       }
-      return { ok: false, reason: error.message };
+      return { ok: false, reason: error.message, failure: error.failure };
     }
   }
 
@@ -126,6 +126,7 @@ export function createRuntimeSignal(
       return {
         status: 'down',
         reason: result.reason,
+        failure: result.failure,
         socket,
         apiVersion,
         latencySeconds: null,

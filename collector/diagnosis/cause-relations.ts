@@ -63,12 +63,29 @@ const SLOWS_NODE_DAEMONS: ReadonlySet<CauseIdString> = new Set([
 
 /**
  * How the agent words a probe that got no answer in time (agent/probes/http-probe.ts "no answer within 5000ms";
- * gRPC's DEADLINE_EXCEEDED for the CRI call). The finding's summary carries the probe's reason.
+ * gRPC's DEADLINE_EXCEEDED for the CRI call): read only from findings of agents that predate the structured
+ * `failure` detail.
  */
 const TIMEOUT_WORDING = /no answer within|timed out|timeout|DEADLINE_EXCEEDED/i;
 
+/**
+ * Whether a failed probe's finding says it timed out: its details' `failure` (agent/probes/probe-failure.ts:
+ * timeout, refused, status or error) when the agent sent one, else the wording of its summary.
+ */
+export function probeTimedOut(finding: { readonly summary: string; readonly detailsJson: string }): boolean {
+  if (finding.detailsJson !== '') {
+    try {
+      const details = JSON.parse(finding.detailsJson) as { failure?: unknown };
+      if (typeof details.failure === 'string') return details.failure === 'timeout';
+    } catch {
+      // Validated as a JSON object at ingest; anything else falls back to the wording.
+    }
+  }
+  return TIMEOUT_WORDING.test(finding.summary);
+}
+
 function timedOut(symptom: CauseIdString): (evidence: EvidenceOf) => boolean {
-  return (evidence) => evidence(symptom).some((item) => TIMEOUT_WORDING.test(item.finding.summary));
+  return (evidence) => evidence(symptom).some((item) => probeTimedOut(item.finding));
 }
 
 export const CAUSE_RELATIONS: readonly CauseRelation[] = [

@@ -87,12 +87,23 @@ describe('kubelet signal retry', () => {
     const { signal } = signalWith();
     kubelet.behave(KUBELET_500);
     const reading = await signal.sample();
-    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: 2, retried: true });
+    expect(reading).toMatchObject({
+      status: 'down',
+      consecutiveFailures: 2,
+      retried: true,
+      failure: 'status',
+    });
     expect(reading.status === 'down' && reading.reason).toBe(`HTTP 500 from ${kubelet.origin}/healthz`);
     expect(kubelet.requests).toEqual(['/healthz', '/healthz']);
     const findings = endpointChecks(samplesWith({ kubelet: reading }), defaultThresholds());
     expect(findings).toMatchObject([
-      { check: 'kubelet-health', cause: 'kubelet-down', value: 2, threshold: 2 },
+      {
+        check: 'kubelet-health',
+        cause: 'kubelet-down',
+        value: 2,
+        threshold: 2,
+        details: { failure: 'status' },
+      },
     ]);
     // The streak keeps counting attempts, and an answer resets it.
     expect(await signal.sample()).toMatchObject({ status: 'down', consecutiveFailures: 4 });
@@ -105,7 +116,12 @@ describe('kubelet signal retry', () => {
     expect(await signal.sample()).toMatchObject({ status: 'ok' });
     await kubelet.close();
     const reading = await signal.sample();
-    expect(reading).toMatchObject({ status: 'down', consecutiveFailures: 2, retried: true });
+    expect(reading).toMatchObject({
+      status: 'down',
+      consecutiveFailures: 2,
+      retried: true,
+      failure: 'refused',
+    });
     expect(reading.status === 'down' && reading.reason).toContain('ECONNREFUSED');
   });
 

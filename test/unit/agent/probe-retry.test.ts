@@ -29,7 +29,7 @@ function fakeClock(onSleep: () => void = () => {}) {
   };
 }
 
-const FAIL: ProbeAttempt<string> = { ok: false, reason: 'ECONNREFUSED 127.0.0.1:10248' };
+const FAIL: ProbeAttempt<string> = { ok: false, reason: 'ECONNREFUSED 127.0.0.1:10248', failure: 'refused' };
 const ANSWER: ProbeAttempt<string> = { ok: true, value: 'ok' };
 
 describe('planRetry', () => {
@@ -102,7 +102,7 @@ describe('probeWithRetry', () => {
   it('two failures report the second, and both attempts are counted', async () => {
     const { clock } = fakeClock();
     const attempts: boolean[] = [];
-    const second: ProbeAttempt<string> = { ok: false, reason: 'HTTP 500' };
+    const second: ProbeAttempt<string> = { ok: false, reason: 'HTTP 500', failure: 'status' };
     const outcome = await probeWithRetry(
       timing(clock),
       async () => FAIL,

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpProbe } from '../../../agent/probes/http-probe.js';
 
@@ -80,6 +80,7 @@ describe('HttpProbe', () => {
     const probe = new HttpProbe(url, { timeoutMs: 2_000 });
     cleanups.push(() => probe.close());
     await expect(probe.get()).rejects.toThrow(/^ECONNREFUSED 127\.0\.0\.1:\d+$/);
+    await expect(probe.get()).rejects.toMatchObject({ failure: 'refused' });
   });
 
   it('close() closes the kept-alive connection', async () => {
@@ -90,5 +91,26 @@ describe('HttpProbe', () => {
     probe.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.openSockets()).toBe(0);
+  });
+
+  it('says a server that never answers timed out', async () => {
+    // Accepts the connection and never writes a byte: a hung daemon.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of held) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    const { port } = silent.address() as AddressInfo;
+    const probe = new HttpProbe(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 100 });
+    cleanups.push(() => probe.close());
+    await expect(probe.get()).rejects.toMatchObject({
+      message: 'no answer within 100ms',
+      failure: 'timeout',
+    });
   });
 });

@@ -227,6 +227,7 @@ describe('runtime signal over real gRPC on a unix socket', () => {
       consecutiveFailures: 2,
       retried: true,
       latencySeconds: null,
+      failure: 'timeout',
     });
     expect(first.status === 'down' && first.reason).toBe(
       `no answer to RuntimeService/Status within ${PROBE_TIMEOUT_MS}ms (DEADLINE_EXCEEDED)`,
@@ -304,7 +305,12 @@ describe('runtime signal over real gRPC on a unix socket', () => {
 
   it('a configured socket that does not exist is down from the first cycle', async () => {
     const reading = await runtimeSignal(['--cri-socket', '/run/missing.sock']).sample();
-    expect(reading).toMatchObject({ status: 'down', socket: '/run/missing.sock', consecutiveFailures: 2 });
+    expect(reading).toMatchObject({
+      status: 'down',
+      socket: '/run/missing.sock',
+      consecutiveFailures: 2,
+      failure: 'refused',
+    });
     expect(reading.status === 'down' && reading.reason).toBe(
       `${join(root, 'run/missing.sock')}: no such file`,
     );

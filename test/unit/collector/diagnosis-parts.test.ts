@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAUSE_CATALOG, causeCatalog, remediationFor } from '../../../collector/diagnosis/cause-catalog.js';
-import { CAUSE_RELATIONS } from '../../../collector/diagnosis/cause-relations.js';
+import { CAUSE_RELATIONS, probeTimedOut } from '../../../collector/diagnosis/cause-relations.js';
 import { classify, raiseCauses } from '../../../collector/diagnosis/classify.js';
 import { clockSkewSeverity } from '../../../collector/diagnosis/clock-skew.js';
 import type { EvidenceItem } from '../../../collector/diagnosis/diagnosis.js';
@@ -32,7 +32,11 @@ const PROBE_REASON: Partial<Record<CauseIdString, string>> = {
   'container-runtime-down': ' (DEADLINE_EXCEEDED: Deadline exceeded)',
 };
 
-function heldOf(cause: CauseIdString, reason = PROBE_REASON[cause] ?? ''): HeldFinding {
+function heldOf(
+  cause: CauseIdString,
+  reason = PROBE_REASON[cause] ?? '',
+  details: Record<string, unknown> | undefined = undefined,
+): HeldFinding {
   const check = checkFor(cause);
   const finding: Finding__Output = {
     check: check ? checkToProto(check) : 'CHECK_ID_UNSPECIFIED',
@@ -40,7 +44,12 @@ function heldOf(cause: CauseIdString, reason = PROBE_REASON[cause] ?? ''): HeldF
     severity: 'SEVERITY_CRITICAL',
     summary: `${cause} seen${reason}`,
     subject: '',
-    detailsJson: cause === 'oom-kill' ? JSON.stringify({ victims: [{ pid: 1, process: 'kubelet' }] }) : '',
+    detailsJson:
+      cause === 'oom-kill'
+        ? JSON.stringify({ victims: [{ pid: 1, process: 'kubelet' }] })
+        : details === undefined
+          ? ''
+          : JSON.stringify(details),
   } as Finding__Output;
   const item: EvidenceItem = { finding, firstSeenMs: NOW, lastSeenMs: NOW, reports: 1 };
   return { item, missed: 0, receivedAtMs: NOW };
@@ -192,5 +201,41 @@ describe('clock offset', () => {
     expect(at(-1_500, 10)).toBe('warning');
     expect(at(1_500, 2_000)).toBeUndefined();
     expect(at(-31_000, 10)).toBe('critical');
+  });
+});
+
+describe('how a daemon probe failed, from the finding', () => {
+  function kubeletExplainedBy(root: CauseIdString, kubelet: HeldFinding): readonly string[] {
+    const { causes } = classify({
+      node: 'n1',
+      raised: raiseCauses([kubelet, heldOf(root)], NOW, 60_000, undefined, THRESHOLDS),
+      lastSeenMs: NOW,
+      intervalMs: 10_000,
+      nowMs: NOW,
+      readiness: undefined,
+      fleet: () => undefined,
+    });
+    return causes.find((cause) => cause.id === 'kubelet-down')?.explainedBy ?? [];
+  }
+
+  it('takes the structured failure over the wording: refused is not explained by starvation', () => {
+    // The summary's wording says timeout; the agent's `failure` detail says the connection was refused.
+    const kubelet = heldOf('kubelet-down', ' (no answer within 5000ms)', { failure: 'refused' });
+    expect(kubeletExplainedBy('cpu-starvation', kubelet)).not.toContain('cpu-starvation');
+  });
+
+  it('takes the structured failure over the wording: timeout is explained by starvation', () => {
+    const kubelet = heldOf('kubelet-down', ' (HTTP 500)', { failure: 'timeout' });
+    expect(kubeletExplainedBy('cpu-starvation', kubelet)).toContain('cpu-starvation');
+  });
+
+  it.each([
+    [{ summary: 'x', detailsJson: '{"failure":"timeout"}' }, true],
+    [{ summary: 'no answer within 5000ms', detailsJson: '{"failure":"status"}' }, false],
+    [{ summary: 'no answer within 5000ms', detailsJson: '' }, true],
+    [{ summary: 'DEADLINE_EXCEEDED', detailsJson: '{"other":1}' }, true],
+    [{ summary: 'ECONNREFUSED 127.0.0.1:10248', detailsJson: '' }, false],
+  ])('probeTimedOut(%j) is %s', (finding, expected) => {
+    expect(probeTimedOut(finding)).toBe(expected);
   });
 });
