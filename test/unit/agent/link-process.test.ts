@@ -138,9 +138,11 @@ describe('nodedoc-agent --collector', () => {
         ? true
         : undefined,
     );
+    // "cycle" is logged when a report is published, before it is spooled; a cycle starts only once the one
+    // before it is done, spooling included. So the fifth "cycle" line means at least four reports are spooled.
     await waitFor(
       'a few cycles',
-      () => (first.logLines().filter((l) => l.msg === 'cycle').length >= 4 ? true : undefined),
+      () => (first.logLines().filter((l) => l.msg === 'cycle').length >= 5 ? true : undefined),
       WAIT,
     );
     first.child.kill('SIGKILL');
