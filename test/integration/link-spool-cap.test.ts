@@ -24,6 +24,12 @@ const NODE = 'e2e-spool-cap';
 const INTERVAL = '100ms';
 /** At least two spool segments dropped (a segment is an eighth of the cap: ~8 reports here). */
 const DROPPED_AT_LEAST = 16;
+/**
+ * Allowance for reports the first collector stored as it stopped whose acks the agent never saw (counted as
+ * dropped by the agent, stored by the collector). Seen: 4, once; the agent keeps two batches in flight, and at a
+ * 100 ms interval with acks within milliseconds a batch holds one or a few reports.
+ */
+const UNACKED_AT_STOP = 8;
 const SPOOL_FULL_WARNING =
   'spool full: dropping the oldest unsent reports (warned once until it drains to half)';
 
@@ -94,16 +100,24 @@ describe('the spool cap hit while the collector is down', () => {
     expect(spool.pending).toBe(0);
     const last = Number(spool.last);
     const ingest = await second.ingest(NODE);
-    expect(ingest).toMatchObject({ gaps: dropped, lastSeq: String(last), received: last - dropped });
-    // The dropped ones are the oldest unsent: the run right after what the collector had stored.
+    // The collector's account is the truth: every sequence is stored once or counted as a gap, never both.
+    expect(ingest).toMatchObject({ lastSeq: String(last), received: last - (ingest?.gaps ?? Number.NaN) });
+    expect(ingest?.gaps).toBeGreaterThanOrEqual(DROPPED_AT_LEAST - UNACKED_AT_STOP);
+    // The agent counts the unacknowledged reports of the segments it deleted. Seen once in CI (2026-11-23):
+    // 290 counted, 286 gaps, the other 4 stored by the first collector as it stopped without the agent
+    // seeing their ack. So the agent may overcount by what was unacknowledged at the stop, never undercount.
+    expect(dropped).toBeGreaterThanOrEqual(ingest?.gaps ?? Number.NaN);
+    expect(dropped - (ingest?.gaps ?? Number.NaN)).toBeLessThanOrEqual(UNACKED_AT_STOP);
+    // The lost ones are the oldest unsent: one run right after what the collector had stored.
+    const gaps = ingest?.gaps ?? Number.NaN;
     const stored = (await second.timeline(NODE)).map((point) => point.sequence);
     expect(stored).toEqual([
       ...sequencesThrough(storedBeforeOutage),
-      ...sequencesThrough(last, storedBeforeOutage + dropped + 1),
+      ...sequencesThrough(last, storedBeforeOutage + gaps + 1),
     ]);
     const gapLines = second
       .logs()
       .filter((line) => line.msg === 'sequences skipped by the agent counted as gaps');
-    expect(gapLines.map((line) => line.gaps)).toEqual([dropped]);
+    expect(gapLines.map((line) => line.gaps)).toEqual([gaps]);
   }, 120_000);
 });
