@@ -9,11 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClockOffset } from '../../../collector/diagnosis/clock-skew.js';
 import type { Diagnosis } from '../../../collector/diagnosis/diagnosis.js';
 import { DiagnosisBoard } from '../../../collector/diagnosis/diagnosis-board.js';
-import type {
-  NodeReadiness,
-  ReadinessListener,
-  ReadinessSource,
-} from '../../../collector/diagnosis/node-readiness.js';
+import type { NodeReadiness } from '../../../collector/diagnosis/node-readiness.js';
 import type { IncomingReport } from '../../../collector/store/node-store.js';
 import type { FindingJson } from '../../../common/api/http-v1.js';
 import { CHECK_CAUSE } from '../../../common/check-causes.js';
@@ -26,6 +22,7 @@ import {
   severityToProto,
 } from '../../../common/ids.js';
 import type { Finding__Output } from '../../../proto/gen/nodedoc/v1/Finding.js';
+import { FakeReadiness } from '../../harness/fake-readiness.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures/timelines');
 const DEFAULT_NODE = 'node-a';
@@ -76,24 +73,6 @@ function toFinding(json: FindingJson): Finding__Output {
     subject: json.subject ?? '',
     detailsJson: json.details ? JSON.stringify(json.details) : '',
   } as Finding__Output;
-}
-
-/** The Kubernetes watch's place, in memory: set a node's condition and listeners hear it. */
-class FakeReadiness implements ReadinessSource {
-  private readonly conditions = new Map<string, NodeReadiness>();
-  private readonly listeners = new Set<ReadinessListener>();
-  get(node: string) {
-    return this.conditions.get(node);
-  }
-  subscribe(listener: ReadinessListener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(node: string, readiness: NodeReadiness | undefined) {
-    if (readiness) this.conditions.set(node, readiness);
-    else this.conditions.delete(node);
-    for (const listener of this.listeners) listener(node, readiness);
-  }
 }
 
 function load(dir: string): Array<[string, Timeline]> {

@@ -4,12 +4,8 @@
  * ReadinessSource given through the start-up hook (the Kubernetes watch's place); fleet scope over nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  NodeReadiness,
-  ReadinessListener,
-  ReadinessSource,
-} from '../../../collector/diagnosis/node-readiness.js';
 import type { CauseJson, FleetJson, NodeDetailJson } from '../../../common/api/http-v1.js';
+import { FakeReadiness, observedNow } from '../../harness/fake-readiness.js';
 import {
   AgentStream,
   agentServiceClient,
@@ -20,24 +16,6 @@ import {
   timestamp,
 } from './agent-client-support.js';
 import { getJson, startTestCollector, type TestCollector } from './collector-test-support.js';
-
-class FakeReadiness implements ReadinessSource {
-  private readonly conditions = new Map<string, NodeReadiness>();
-  private readonly listeners = new Set<ReadinessListener>();
-  get(node: string) {
-    return this.conditions.get(node);
-  }
-  subscribe(listener: ReadinessListener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(node: string, condition: Pick<NodeReadiness, 'status' | 'reason' | 'message'>) {
-    const now = Date.now();
-    const readiness = { ...condition, sinceMs: now - 60_000, heartbeatMs: now, observedAtMs: now };
-    this.conditions.set(node, readiness);
-    for (const listener of this.listeners) listener(node, readiness);
-  }
-}
 
 const readiness = new FakeReadiness();
 let harness: TestCollector;
@@ -92,11 +70,14 @@ describe('diagnosis over the APIs', () => {
   });
 
   it('takes NotReady and its reason from the API, as evidence on the cause it names, and re-judges on a change', async () => {
-    readiness.set('pleg', {
-      status: 'False',
-      reason: 'KubeletNotReady',
-      message: 'PLEG is not healthy: pleg was last seen active 3m4s ago; threshold is 3m0s',
-    });
+    readiness.set(
+      'pleg',
+      observedNow({
+        status: 'False',
+        reason: 'KubeletNotReady',
+        message: 'PLEG is not healthy: pleg was last seen active 3m4s ago; threshold is 3m0s',
+      }),
+    );
     const stream = await open('pleg');
     await stream.batch(
       [
@@ -129,11 +110,10 @@ describe('diagnosis over the APIs', () => {
     );
     expect(runtime?.remediation.join('\n')).toContain('kubectl drain pleg');
 
-    readiness.set('pleg', {
-      status: 'True',
-      reason: 'KubeletReady',
-      message: 'kubelet is posting ready status',
-    });
+    readiness.set(
+      'pleg',
+      observedNow({ status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }),
+    );
     const ready = await detail('pleg');
     expect(ready.status).toBe('AtRisk');
     expect(ready.causes[0]).toMatchObject({ id: 'container-runtime-down', confidence: 0.33 });
