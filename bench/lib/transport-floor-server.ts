@@ -15,20 +15,17 @@ import { Server as GrpcServer, ServerCredentials, type ServerDuplexStream } from
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import { REPORT_METHOD_PATH } from '../../agent/link/link-codec.js';
 import { grpcChannelOptions } from '../../collector/grpc/grpc-server.js';
+import { formatListenAddress, type ListenAddress, parseListenAddress } from '../../common/listen-address.js';
 import { loadNodedocProtos } from '../../common/proto/load-options.js';
 import type { AgentMessage__Output } from '../../proto/gen/nodedoc/v1/AgentMessage.js';
 import type { CollectorMessage } from '../../proto/gen/nodedoc/v1/CollectorMessage.js';
 
-function flag(name: string): string {
+/** The collector's own --grpc-listen / --http-listen forms (common/listen-address.ts). */
+function listenFlag(name: string): ListenAddress {
   const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
-
-function hostPort(text: string): { host: string; port: number } {
-  const colon = text.lastIndexOf(':');
-  return { host: text.slice(0, colon), port: Number(text.slice(colon + 1)) };
+  const address = index >= 0 ? parseListenAddress(process.argv[index + 1] ?? '') : undefined;
+  if (address === undefined) throw new Error(`--${name} HOST:PORT is required`);
+  return address;
 }
 
 function messageType<In, Out>(name: string): MessageTypeDefinition<In, Out> {
@@ -65,16 +62,19 @@ function main(): void {
     (bytes: Buffer) => agentMessage.deserialize(bytes),
     'bidi',
   );
-  const grpc = hostPort(flag('grpc-listen'));
   let bound = false;
-  server.bindAsync(`${grpc.host}:${grpc.port}`, ServerCredentials.createInsecure(), (error) => {
-    if (error) {
-      process.stderr.write(`transport floor: cannot listen: ${error.message}\n`);
-      process.exit(1);
-    }
-    bound = true;
-  });
-  const http = hostPort(flag('http-listen'));
+  server.bindAsync(
+    formatListenAddress(listenFlag('grpc-listen')),
+    ServerCredentials.createInsecure(),
+    (error) => {
+      if (error) {
+        process.stderr.write(`transport floor: cannot listen: ${error.message}\n`);
+        process.exit(1);
+      }
+      bound = true;
+    },
+  );
+  const http = listenFlag('http-listen');
   createServer((request, response) => {
     // No /metrics figures: the bench shows "-" for what only a collector counts.
     response.statusCode = request.url === '/readyz' && !bound ? 503 : 200;
